@@ -1,0 +1,351 @@
+package org.accomplishments.validator.share;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * File access confined to one share. Everything below the share root is written by a stranger, so every
+ * operation walks the path one directory at a time through {@link SecureDirectoryStream} (openat/fstatat/renameat
+ * relative to an open directory, never following a symbolic link): a link planted anywhere in the path, or swapped
+ * in while we work, cannot lead a read or a write outside the share.
+ *
+ * <p>The server only ever creates, replaces or removes its own {@code .trophy.asc} and {@code .trophy.rejected}
+ * files and its own temporary files; {@link #delete} refuses anything else.
+ */
+public final class ShareFolder {
+
+    /** Depth of the share layout: {@code <collection>/<name>.trophy}. Nothing deeper is ever looked at. */
+    public static final int MAX_DEPTH = 2;
+    private static final String TEMP_PREFIX = ".accomplishments-validator-";
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final Pattern TEMP_NAME = Pattern.compile(Pattern.quote(TEMP_PREFIX) + "[0-9a-f]{16}"
+            + Pattern.quote(TEMP_SUFFIX));
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path root;
+
+    public ShareFolder(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public static boolean isTemporaryName(String fileName) {
+        return TEMP_NAME.matcher(fileName).matches();
+    }
+
+    /** An entry met while listing: its path relative to the share root ('/'-separated) and what it is. */
+    public record Entry(String path, Kind kind, long size, Instant modified) {
+        public String fileName() {
+            int slash = path.lastIndexOf('/');
+            return slash < 0 ? path : path.substring(slash + 1);
+        }
+    }
+
+    public enum Kind { REGULAR, DIRECTORY, SYMLINK, OTHER }
+
+    /**
+     * The entries down to {@link #MAX_DEPTH}, directories included, without following links.
+     *
+     * @param limit stop after this many entries; {@link Listing#truncated()} says so
+     */
+    public record Listing(List<Entry> entries, boolean truncated, int regularFiles, long regularBytes) {
+    }
+
+    public Listing list(int limit) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        long[] totals = new long[2];
+        boolean truncated;
+        try (SecureDirectoryStream<Path> dir = openRoot()) {
+            truncated = !walk(dir, "", 1, limit, entries, totals);
+        }
+        return new Listing(List.copyOf(entries), truncated, (int) totals[0], totals[1]);
+    }
+
+    private boolean walk(SecureDirectoryStream<Path> dir, String prefix, int depth, int limit, List<Entry> out,
+                         long[] totals) throws IOException {
+        List<String> subdirs = new ArrayList<>();
+        for (Path child : dir) {
+            if (out.size() >= limit) {
+                return false;
+            }
+            String name = child.getFileName().toString();
+            BasicFileAttributes attrs;
+            try {
+                attrs = dir.getFileAttributeView(Path.of(name), BasicFileAttributeView.class, NOFOLLOW)
+                        .readAttributes();
+            } catch (NoSuchFileException gone) {
+                continue;
+            }
+            Entry entry = new Entry(prefix + name, kindOf(attrs), attrs.size(), attrs.lastModifiedTime().toInstant());
+            out.add(entry);
+            if (entry.kind() == Kind.REGULAR) {
+                totals[0]++;
+                totals[1] += attrs.size();
+            } else if (entry.kind() == Kind.DIRECTORY && depth < MAX_DEPTH) {
+                subdirs.add(name);
+            }
+        }
+        for (String name : subdirs) {
+            try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(Path.of(name), NOFOLLOW)) {
+                if (!walk(sub, prefix + name + "/", depth + 1, limit, out, totals)) {
+                    return false;
+                }
+            } catch (NoSuchFileException | java.nio.file.NotDirectoryException | java.nio.file.FileSystemLoopException e) {
+                // Replaced by something else since we listed it: the next scan sees what it became.
+            } catch (java.nio.file.FileSystemException e) {
+                if (!isLinkRefusal(e)) {
+                    throw e;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLinkRefusal(java.nio.file.FileSystemException e) {
+        String reason = e.getReason();
+        return reason != null && (reason.contains("symbolic link") || reason.contains("Not a directory"));
+    }
+
+    private static Kind kindOf(BasicFileAttributes attrs) {
+        if (attrs.isSymbolicLink()) {
+            return Kind.SYMLINK;
+        }
+        if (attrs.isDirectory()) {
+            return Kind.DIRECTORY;
+        }
+        return attrs.isRegularFile() ? Kind.REGULAR : Kind.OTHER;
+    }
+
+    /** What reading a file inside the share gave. */
+    public sealed interface ReadResult {
+        record Content(byte[] bytes, Instant modified) implements ReadResult {
+        }
+
+        record NotRegular(Kind kind) implements ReadResult {
+        }
+
+        record TooLarge(long size, long limit) implements ReadResult {
+        }
+
+        record Missing() implements ReadResult {
+        }
+    }
+
+    /** Reads a regular file of at most {@code maxBytes}; links, FIFOs, devices and directories are not opened. */
+    public ReadResult read(String relativePath, long maxBytes) throws IOException {
+        List<String> parts = RelativePath.split(relativePath);
+        try (SecureDirectoryStream<Path> dir = openParent(parts)) {
+            if (dir == null) {
+                return new ReadResult.Missing();
+            }
+            Path name = Path.of(parts.get(parts.size() - 1));
+            BasicFileAttributes attrs;
+            try {
+                attrs = dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
+            } catch (NoSuchFileException e) {
+                return new ReadResult.Missing();
+            }
+            Kind kind = kindOf(attrs);
+            if (kind != Kind.REGULAR) {
+                return new ReadResult.NotRegular(kind);
+            }
+            if (attrs.size() > maxBytes) {
+                return new ReadResult.TooLarge(attrs.size(), maxBytes);
+            }
+            Set<OpenOption> options = Set.of(StandardOpenOption.READ, NOFOLLOW);
+            try (SeekableByteChannel channel = dir.newByteChannel(name, options)) {
+                // Read one byte past the limit: the file may have grown since the stat.
+                ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+                while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                    // keep reading
+                }
+                if (buffer.position() > maxBytes) {
+                    return new ReadResult.TooLarge(buffer.position(), maxBytes);
+                }
+                byte[] bytes = new byte[buffer.position()];
+                buffer.flip().get(bytes);
+                return new ReadResult.Content(bytes, attrs.lastModifiedTime().toInstant());
+            } catch (NoSuchFileException e) {
+                return new ReadResult.Missing();
+            } catch (java.nio.file.FileSystemException e) {
+                if (isLinkRefusal(e)) {
+                    return new ReadResult.NotRegular(Kind.SYMLINK);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Writes one of the server's own files: a temporary file in the same directory, flushed to disk, then renamed
+     * over the target, so a reader (or a crash) only ever sees the old file or the complete new one.
+     */
+    public void writeAtomically(String relativePath, byte[] content) throws IOException {
+        List<String> parts = RelativePath.split(relativePath);
+        String fileName = parts.get(parts.size() - 1);
+        requireOwnFile(fileName);
+        try (SecureDirectoryStream<Path> dir = openParent(parts)) {
+            if (dir == null) {
+                throw new NoSuchFileException(relativePath, null, "the folder is gone");
+            }
+            Path temp = Path.of(TEMP_PREFIX + HexFormat.of().formatHex(randomBytes()) + TEMP_SUFFIX);
+            Set<OpenOption> options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, NOFOLLOW);
+            boolean renamed = false;
+            try {
+                try (SeekableByteChannel channel = dir.newByteChannel(temp, options,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))) {
+                    ByteBuffer buffer = ByteBuffer.wrap(content);
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
+                    }
+                    if (channel instanceof FileChannel file) {
+                        file.force(true);
+                    }
+                }
+                dir.move(temp, dir, Path.of(fileName));
+                renamed = true;
+            } finally {
+                if (!renamed) {
+                    try {
+                        dir.deleteFile(temp);
+                    } catch (IOException ignored) {
+                        // best effort: housekeeping removes stale temporaries later
+                    }
+                }
+            }
+        }
+        syncDirectory(parts);
+    }
+
+    /** Removes one of the server's own files; returns whether one was there. */
+    public boolean delete(String relativePath) throws IOException {
+        List<String> parts = RelativePath.split(relativePath);
+        String fileName = parts.get(parts.size() - 1);
+        if (!isTemporaryName(fileName)) {
+            requireOwnFile(fileName);
+        }
+        try (SecureDirectoryStream<Path> dir = openParent(parts)) {
+            if (dir == null) {
+                return false;
+            }
+            BasicFileAttributes attrs;
+            try {
+                attrs = dir.getFileAttributeView(Path.of(fileName), BasicFileAttributeView.class, NOFOLLOW)
+                        .readAttributes();
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+            if (attrs.isDirectory()) {
+                return false; // never ours
+            }
+            try {
+                dir.deleteFile(Path.of(fileName));
+                return true;
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+        }
+    }
+
+    /** Removes temporary files of ours older than {@code age} (left by a crash mid-write). */
+    public int removeTemporaries(Listing listing, Duration age) throws IOException {
+        Instant cutoff = Instant.now().minus(age);
+        int removed = 0;
+        for (Entry entry : listing.entries()) {
+            if (entry.kind() == Kind.REGULAR && isTemporaryName(entry.fileName())
+                    && !entry.modified().isAfter(cutoff) && delete(entry.path())) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private static void requireOwnFile(String fileName) {
+        if (!(fileName.endsWith(".trophy.asc") || fileName.endsWith(".trophy.rejected"))) {
+            throw new IllegalArgumentException("not a file of the server's: " + fileName);
+        }
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private SecureDirectoryStream<Path> openRoot() throws IOException {
+        if (!Files.isDirectory(root, NOFOLLOW)) {
+            throw new NoSuchFileException(root.toString(), null, "the share folder is not a directory");
+        }
+        DirectoryStream<Path> stream = Files.newDirectoryStream(root);
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            return secure;
+        }
+        stream.close();
+        throw new IOException("this platform offers no SecureDirectoryStream; refusing to touch share files");
+    }
+
+    /** Opens the directory holding the last part of the path, or null when some part of the way is missing. */
+    private SecureDirectoryStream<Path> openParent(List<String> parts) throws IOException {
+        SecureDirectoryStream<Path> dir = openRoot();
+        try {
+            for (int i = 0; i < parts.size() - 1; i++) {
+                SecureDirectoryStream<Path> next;
+                try {
+                    next = dir.newDirectoryStream(Path.of(parts.get(i)), NOFOLLOW);
+                } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+                    dir.close();
+                    return null;
+                } catch (java.nio.file.FileSystemException e) {
+                    if (isLinkRefusal(e)) {
+                        dir.close();
+                        return null;
+                    }
+                    throw e;
+                }
+                dir.close();
+                dir = next;
+            }
+            return dir;
+        } catch (IOException | RuntimeException e) {
+            dir.close();
+            throw e;
+        }
+    }
+
+    private void syncDirectory(List<String> parts) {
+        Path directory = root;
+        for (int i = 0; i < parts.size() - 1; i++) {
+            directory = directory.resolve(parts.get(i));
+        }
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ, NOFOLLOW)) {
+            channel.force(true);
+        } catch (IOException ignored) {
+            // The rename is done; a directory fsync is durability on power loss only, not correctness.
+        }
+    }
+}
