@@ -32,6 +32,7 @@ CREATE TABLE trophy (
     attempts          INTEGER       NOT NULL DEFAULT 0,
     not_yet_count     INTEGER       NOT NULL DEFAULT 0,
     error_count       INTEGER       NOT NULL DEFAULT 0,
+    dependency_waits  INTEGER       NOT NULL DEFAULT 0,
     next_attempt_at   TIMESTAMP WITH TIME ZONE,
     reason            VARCHAR(40),
     detail            VARCHAR(2000),

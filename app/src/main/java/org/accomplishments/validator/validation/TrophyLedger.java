@@ -57,7 +57,7 @@ public class TrophyLedger {
             TrophyState state = row.trophyState();
             if (state == TrophyState.SUPERSEDED || state == TrophyState.VANISHED) {
                 // The file came back with content seen before: its old verdict file may have been replaced since.
-                TrophyRow reopened = row.withFile(size, modified).withCounts(0, 0, 0)
+                TrophyRow reopened = row.withFile(size, modified).withCounts(0, 0, 0, 0)
                         .moveTo(TrophyState.PENDING, null, null, now, now);
                 return new Discovery(move(reopened, "rediscovered", "the same content is back at this path"), true);
             }
@@ -67,7 +67,7 @@ public class TrophyLedger {
             return new Discovery(row, false);
         }
         TrophyRow row = trophies.save(new TrophyRow(null, shareId, path, sha256, size, modified, null,
-                TrophyState.PENDING.name(), 0, 0, 0, now, null, null, null, now, now, null, null, null));
+                TrophyState.PENDING.name(), 0, 0, 0, 0, now, null, null, null, now, now, null, null, null));
         event(row, "discovered", "size " + size + " bytes, sha256 " + sha256, null, null, null, null);
         return new Discovery(row, true);
     }
@@ -134,7 +134,7 @@ public class TrophyLedger {
     public TrophyRow requeue(long id, String detail) {
         TrophyRow row = trophies.findById(id).orElseThrow();
         Instant now = clock.instant();
-        return move(row.withCounts(0, 0, 0).moveTo(TrophyState.PENDING, null, null, now, now), "revalidate", detail);
+        return move(row.withCounts(0, 0, 0, 0).moveTo(TrophyState.PENDING, null, null, now, now), "revalidate", detail);
     }
 
     public List<TrophyEventRow> history(long trophyId) {

@@ -11,7 +11,7 @@ import java.time.Instant;
 @MappedEntity("trophy")
 public record TrophyRow(@Id @GeneratedValue @Nullable Long id, String shareId, String path, String sha256, long size,
                         @Nullable Instant modifiedAt, @Nullable String accomplishmentId, String state, int attempts,
-                        int notYetCount, int errorCount, @Nullable Instant nextAttemptAt, @Nullable String reason,
+                        int notYetCount, int errorCount, int dependencyWaits, @Nullable Instant nextAttemptAt, @Nullable String reason,
                         @Nullable String detail, @Nullable String signedBy, Instant firstSeenAt, Instant updatedAt,
                         @Nullable Instant verdictAt, @Nullable String leaseOwner, @Nullable Instant leaseUntil) {
 
@@ -23,32 +23,32 @@ public record TrophyRow(@Id @GeneratedValue @Nullable Long id, String shareId, S
     public TrophyRow moveTo(TrophyState newState, @Nullable String newReason, @Nullable String newDetail,
                             @Nullable Instant newNextAttemptAt, Instant now) {
         return new TrophyRow(id, shareId, path, sha256, size, modifiedAt, accomplishmentId, newState.name(), attempts,
-                notYetCount, errorCount, newNextAttemptAt, newReason, newDetail, signedBy, firstSeenAt, now,
+                notYetCount, errorCount, dependencyWaits, newNextAttemptAt, newReason, newDetail, signedBy, firstSeenAt, now,
                 newState == TrophyState.SIGNED || newState == TrophyState.REJECTED || newState == TrophyState.IGNORED
                         ? now : verdictAt, null, null);
     }
 
-    public TrophyRow withCounts(int newAttempts, int newNotYet, int newErrors) {
+    public TrophyRow withCounts(int newAttempts, int newNotYet, int newErrors, int newDependencyWaits) {
         return new TrophyRow(id, shareId, path, sha256, size, modifiedAt, accomplishmentId, state, newAttempts,
-                newNotYet, newErrors, nextAttemptAt, reason, detail, signedBy, firstSeenAt, updatedAt, verdictAt,
+                newNotYet, newErrors, newDependencyWaits, nextAttemptAt, reason, detail, signedBy, firstSeenAt, updatedAt, verdictAt,
                 leaseOwner, leaseUntil);
     }
 
     public TrophyRow withAccomplishment(@Nullable String newAccomplishmentId) {
         return new TrophyRow(id, shareId, path, sha256, size, modifiedAt, newAccomplishmentId, state, attempts,
-                notYetCount, errorCount, nextAttemptAt, reason, detail, signedBy, firstSeenAt, updatedAt, verdictAt,
+                notYetCount, errorCount, dependencyWaits, nextAttemptAt, reason, detail, signedBy, firstSeenAt, updatedAt, verdictAt,
                 leaseOwner, leaseUntil);
     }
 
     public TrophyRow withSignedBy(@Nullable String fingerprint) {
         return new TrophyRow(id, shareId, path, sha256, size, modifiedAt, accomplishmentId, state, attempts,
-                notYetCount, errorCount, nextAttemptAt, reason, detail, fingerprint, firstSeenAt, updatedAt,
+                notYetCount, errorCount, dependencyWaits, nextAttemptAt, reason, detail, fingerprint, firstSeenAt, updatedAt,
                 verdictAt, leaseOwner, leaseUntil);
     }
 
     public TrophyRow withFile(long newSize, @Nullable Instant newModifiedAt) {
         return new TrophyRow(id, shareId, path, sha256, newSize, newModifiedAt, accomplishmentId, state, attempts,
-                notYetCount, errorCount, nextAttemptAt, reason, detail, signedBy, firstSeenAt, updatedAt, verdictAt,
+                notYetCount, errorCount, dependencyWaits, nextAttemptAt, reason, detail, signedBy, firstSeenAt, updatedAt, verdictAt,
                 leaseOwner, leaseUntil);
     }
 }

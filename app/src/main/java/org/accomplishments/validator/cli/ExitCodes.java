@@ -1,0 +1,22 @@
+package org.accomplishments.validator.cli;
+
+/** Exit codes of the command line (documented in README.md, "Command line"). */
+public final class ExitCodes {
+    /** The signature is good, by a pinned key, and the trophy beside it matches (and the binding, when asked). */
+    public static final int GOOD = 0;
+    /** Not a good signature by a pinned key: bad, unknown key, weak hash, or not a cleartext-signed file at all. */
+    public static final int BAD_SIGNATURE = 1;
+    /** The signature is good but the {@code .trophy} beside it is missing or differs from the signed [trophy]. */
+    public static final int TROPHY_MISMATCH = 2;
+    /** The signature and trophy are good but the [validation] binding is not the expected share id or owner. */
+    public static final int BINDING_MISMATCH = 3;
+    /** Wrong arguments. */
+    public static final int USAGE = 64;
+    /** A named file cannot be read. */
+    public static final int NO_INPUT = 66;
+    /** Anything else went wrong (a key store that cannot be written, ...). */
+    public static final int FAILURE = 70;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,62 @@
+package org.accomplishments.validator.cli;
+
+import io.micronaut.runtime.Micronaut;
+import org.accomplishments.validator.Application;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code java -jar accomplishments-validator.jar [run|verify|keys] ...}. */
+@Command(name = "accomplishments-validator", mixinStandardHelpOptions = true,
+        versionProvider = ValidatorCommand.Version.class,
+        description = "Validation server for Ubuntu Accomplishments trophies.",
+        subcommands = {ValidatorCommand.Run.class, VerifyCommand.class, KeysCommand.class},
+        exitCodeOnInvalidInput = ExitCodes.USAGE)
+public class ValidatorCommand implements Callable<Integer> {
+    /** Returned by {@code run}: the service keeps the JVM alive until it is stopped. */
+    public static final int KEEP_RUNNING = -1;
+    private static final Set<String> SUBCOMMANDS = Set.of("run", "verify", "keys", "help", "--help", "-h",
+            "--version", "-V");
+
+    public static int execute(String[] args) {
+        // Bare `java -jar ...` and Micronaut-style arguments (--micronaut.server.port=...) mean `run`.
+        if (args.length == 0 || !SUBCOMMANDS.contains(args[0])) {
+            String[] withRun = new String[args.length + 1];
+            withRun[0] = "run";
+            System.arraycopy(args, 0, withRun, 1, args.length);
+            args = withRun;
+        }
+        if (args[0].equals("run")) {
+            Micronaut.run(Application.class, Arrays.copyOfRange(args, 1, args.length));
+            return KEEP_RUNNING;
+        }
+        return new CommandLine(new ValidatorCommand()).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    /** Documentation only: {@code run} is dispatched before picocli sees it, so any Micronaut arguments pass. */
+    @Command(name = "run", description = "Start the service (the default). Settings come from the configuration "
+            + "(files, -D system properties, environment variables); see README.md.")
+    static class Run implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    static class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ValidatorCommand.class.getPackage().getImplementationVersion();
+            return new String[]{"accomplishments-validator " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.accomplishments.validator.schedule;
+
+import jakarta.inject.Singleton;
+import org.accomplishments.validator.collection.InstalledCollections;
+import org.accomplishments.validator.share.ShareBackendException;
+import org.accomplishments.validator.signing.ValidationKeyring;
+import org.accomplishments.validator.validation.TrophyInbox;
+import org.accomplishments.validator.validation.ValidationPipeline;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The timers that make every trophy certain to be handled, events or not. Each job is a bean (Quartz asks the
+ * bean context for it) and never runs twice at once, on one node or across a cluster.
+ */
+public final class ValidatorJobs {
+    private static final Logger LOG = LoggerFactory.getLogger(ValidatorJobs.class);
+
+    private ValidatorJobs() {
+    }
+
+    @Singleton
+    @DisallowConcurrentExecution
+    public static class AcceptOffersJob implements Job {
+        private final TrophyInbox inbox;
+
+        public AcceptOffersJob(TrophyInbox inbox) {
+            this.inbox = inbox;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            try {
+                inbox.acceptOffers();
+            } catch (ShareBackendException | RuntimeException e) {
+                LOG.warn("accepting share offers failed: {}; trying again at the next tick", e.getMessage());
+            }
+        }
+    }
+
+    @Singleton
+    @DisallowConcurrentExecution
+    public static class RescanSharesJob implements Job {
+        private final TrophyInbox inbox;
+
+        public RescanSharesJob(TrophyInbox inbox) {
+            this.inbox = inbox;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            TrophyInbox.Summary summary = inbox.rescanAll();
+            LOG.debug("rescanned {} shares in {} ms: {} new candidates", summary.shares(), summary.took().toMillis(),
+                    summary.newCandidates());
+        }
+    }
+
+    @Singleton
+    @DisallowConcurrentExecution
+    public static class ProcessDueWorkJob implements Job {
+        private final ValidationPipeline pipeline;
+
+        public ProcessDueWorkJob(ValidationPipeline pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            pipeline.wake();
+        }
+    }
+
+    @Singleton
+    @DisallowConcurrentExecution
+    public static class ReloadCollectionsJob implements Job {
+        private final InstalledCollections collections;
+        private final ValidationPipeline pipeline;
+        private final ValidationKeyring keyring;
+
+        public ReloadCollectionsJob(InstalledCollections collections, ValidationPipeline pipeline,
+                                    ValidationKeyring keyring) {
+            this.collections = collections;
+            this.pipeline = pipeline;
+            this.keyring = keyring;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            collections.reload();
+            keyring.reload(); // picks up `keys rotate` / `keys import` run beside the service
+            pipeline.wake();
+        }
+    }
+
+    /** Removes work directories of logic-script runs a crash left behind. */
+    @Singleton
+    @DisallowConcurrentExecution
+    public static class HousekeepingJob implements Job {
+        private final Housekeeping housekeeping;
+
+        public HousekeepingJob(Housekeeping housekeeping) {
+            this.housekeeping = housekeeping;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            housekeeping.removeStaleWorkDirectories(java.time.Duration.ofHours(1));
+        }
+    }
+}

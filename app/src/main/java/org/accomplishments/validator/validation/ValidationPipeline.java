@@ -1,0 +1,465 @@
+package org.accomplishments.validator.validation;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import org.accomplishments.validator.collection.InstalledCollections;
+import org.accomplishments.validator.share.Share;
+import org.accomplishments.validator.share.ShareBackend;
+import org.accomplishments.validator.share.ShareFolder;
+import org.accomplishments.validator.share.ShareRegistry;
+import org.accomplishments.validator.share.ShareSettings;
+import org.accomplishments.validator.trophy.ParseResult;
+import org.accomplishments.validator.trophy.RejectionReason;
+import org.accomplishments.validator.trophy.SignedTrophy;
+import org.accomplishments.validator.trophy.SignedTrophyText;
+import org.accomplishments.validator.trophy.TextDecoding;
+import org.accomplishments.validator.trophy.Trophy;
+import org.accomplishments.validator.trophy.TrophyParser;
+import org.accomplishments.validator.trophy.TrophyRejection;
+import org.accomplishments.validator.trophy.ValidationBinding;
+import org.accomplishments.validator.validation.script.LogicScriptRunner;
+import org.accomplishments.validator.validation.script.ScriptAnswer;
+import org.accomplishments.validator.validation.script.ScriptInvocation;
+import org.accomplishments.validator.validation.script.ScriptOutcome;
+import org.accomplishments.validator.validation.script.ScriptRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Takes due trophies from the ledger and brings each one step closer to its verdict: checks, logic script,
+ * signature or rejection, each state change recorded before and after anything is written into the share.
+ *
+ * <p>Work is claimed with a lease, so two workers (or two nodes) never process one row at once, and a row a dead
+ * process held is taken over when its lease runs out. The Quartz timer calls {@link #wake()} too, so work is
+ * done even when no event ever arrives.
+ */
+@Singleton
+public class ValidationPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ValidationPipeline.class);
+    private static final long MAX_SIGNATURE_BYTES = 1024 * 1024;
+
+    private final TrophyLedger ledger;
+    private final ShareRegistry registry;
+    private final ShareBackend backend;
+    private final InstalledCollections collections;
+    private final TrophyValidator validator;
+    private final LogicScriptRunner scripts;
+    private final Signatures signatures;
+    private final ValidationSettings settings;
+    private final ShareSettings shareSettings;
+    private final Provider<TrophyInbox> inbox;
+    private final MeterRegistry meters;
+    private final RetryPolicy notYetPolicy;
+    private final RetryPolicy errorPolicy;
+    private final RetryPolicy dependencyPolicy;
+    private final String node;
+    private final Duration lease;
+    private final ExecutorService workers;
+    private final Semaphore slots;
+    private final ScheduledExecutorService dispatcher;
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private ScheduledFuture<?> timedWake;
+    private volatile boolean running = true;
+
+    public ValidationPipeline(TrophyLedger ledger, ShareRegistry registry, ShareBackend backend,
+                              InstalledCollections collections, TrophyValidator validator, LogicScriptRunner scripts,
+                              Signatures signatures, ValidationSettings settings, ShareSettings shareSettings,
+                              Provider<TrophyInbox> inbox, MeterRegistry meters) {
+        this.ledger = ledger;
+        this.registry = registry;
+        this.backend = backend;
+        this.collections = collections;
+        this.validator = validator;
+        this.scripts = scripts;
+        this.signatures = signatures;
+        this.settings = settings;
+        this.shareSettings = shareSettings;
+        this.inbox = inbox;
+        this.meters = meters;
+        this.notYetPolicy = settings.getNotYet().policy();
+        this.errorPolicy = settings.getErrors().policy();
+        this.dependencyPolicy = settings.getDependencies().policy();
+        this.node = nodeName();
+        this.lease = settings.getScriptTimeout().plus(Duration.ofMinutes(2));
+        int workerCount = Math.max(1, settings.getWorkers());
+        this.slots = new Semaphore(workerCount);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(workerCount, r -> daemon(r, "validation-" + n.incrementAndGet()));
+        this.dispatcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "validation-dispatch"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static String nodeName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    /** Asks for a pass over the due work soon; cheap to call often. */
+    public void wake() {
+        if (running && drainQueued.compareAndSet(false, true)) {
+            dispatcher.execute(this::drain);
+        }
+    }
+
+    /** How many trophies are being worked on right now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private void drain() {
+        drainQueued.set(false);
+        try {
+            int batch = Math.max(8, settings.getWorkers() * 8);
+            while (running) {
+                int submitted = 0;
+                for (TrophyRow row : ledger.due(batch)) {
+                    slots.acquire();
+                    if (!running || !ledger.claim(row, node, lease)) {
+                        slots.release();
+                        continue;
+                    }
+                    submitted++;
+                    inFlight.incrementAndGet();
+                    workers.execute(() -> {
+                        try {
+                            process(row.id());
+                        } finally {
+                            inFlight.decrementAndGet();
+                            slots.release();
+                        }
+                    });
+                }
+                if (submitted == 0) {
+                    break;
+                }
+            }
+            scheduleNextWake();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("taking due work from the ledger failed: {}; the timer tries again", e.toString());
+        }
+    }
+
+    /** Wakes up for the earliest retry that falls before the next timer tick. */
+    private synchronized void scheduleNextWake() {
+        Optional<Instant> next = ledger.nextAttemptAt();
+        if (next.isEmpty() || !running) {
+            return;
+        }
+        long delay = Math.max(50, Duration.between(ledger.now(), next.get()).toMillis());
+        if (delay > settings.getProcessInterval().toMillis()) {
+            return;
+        }
+        if (timedWake != null && timedWake.getDelay(TimeUnit.MILLISECONDS) <= delay && !timedWake.isDone()) {
+            return;
+        }
+        if (timedWake != null) {
+            timedWake.cancel(false);
+        }
+        timedWake = dispatcher.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** One claimed trophy, one step. Never throws: a failure is recorded and retried with backoff. */
+    void process(long trophyId) {
+        Optional<TrophyRow> fresh = ledger.find(trophyId);
+        if (fresh.isEmpty() || !fresh.get().trophyState().isOpen() || !node.equals(fresh.get().leaseOwner())) {
+            return; // finished by someone else between the query and the claim
+        }
+        TrophyRow row = fresh.get();
+        MDC.put("share", row.shareId());
+        MDC.put("trophy", Long.toString(row.id()));
+        try {
+            Optional<Share> share = registry.find(row.shareId()).filter(Share::accepted);
+            if (share.isEmpty()) {
+                ledger.move(row.moveTo(TrophyState.VANISHED, row.reason(), row.detail(), null, ledger.now()),
+                        "share-not-accepted", "the share is no longer accepted; nothing is written into it");
+                return;
+            }
+            step(row, share.get());
+        } catch (Exception e) {
+            LOG.warn("processing {} failed: {}", row.path(), e.toString(), e);
+            retryAfterError(row, "internal error: " + e);
+        } finally {
+            MDC.remove("share");
+            MDC.remove("trophy");
+        }
+    }
+
+    private void step(TrophyRow row, Share share) throws IOException {
+        ShareFolder folder = backend.folder(share);
+        ShareFolder.ReadResult read = folder.read(row.path(), shareSettings.getMaxTrophyBytes());
+        if (read instanceof ShareFolder.ReadResult.Missing) {
+            ledger.vanished(row);
+            return;
+        }
+        if (read instanceof ShareFolder.ReadResult.NotRegular notRegular) {
+            reject(row, folder, pathId(row), RejectionReason.NOT_A_REGULAR_FILE, row.path() + " is a "
+                    + describe(notRegular.kind()) + ", not a regular file; it was not read");
+            return;
+        }
+        if (read instanceof ShareFolder.ReadResult.TooLarge tooLarge) {
+            reject(row, folder, pathId(row), RejectionReason.TOO_LARGE, row.path() + " is larger than "
+                    + tooLarge.limit() + " bytes (validator.shares.max-trophy-bytes); it was not read");
+            return;
+        }
+        byte[] bytes = ((ShareFolder.ReadResult.Content) read).bytes();
+        if (!TrophyInbox.sha256(bytes).equals(row.sha256())) {
+            // Changed since it was queued: the share's next scan supersedes this row with the new content.
+            ledger.move(row.moveTo(row.trophyState(), row.reason(), row.detail(), ledger.now().plusSeconds(5),
+                    ledger.now()), "changed", "the file changed while queued; rescanning the share");
+            inbox.get().forget(share.id());
+            inbox.get().scan(share);
+            return;
+        }
+        if (row.trophyState() == TrophyState.REJECTING) {
+            RejectionReason reason = RejectionReason.fromWireName(row.reason()).orElse(RejectionReason.MALFORMED);
+            reject(row, folder, row.accomplishmentId() != null ? row.accomplishmentId() : pathId(row), reason,
+                    row.detail());
+            return;
+        }
+        Optional<Trophy> signedBefore = recognise(row, share, folder, bytes);
+        if (signedBefore.isPresent()) {
+            ledger.move(row.withAccomplishment(signedBefore.get().id().toString())
+                            .moveTo(TrophyState.SIGNED, null, "an existing .trophy.asc already verifies for this "
+                                    + "content and share", null, ledger.now()),
+                    "recognised", "existing signature verified; not signed again");
+            ledger.wakeDependents(share.id());
+            return;
+        }
+        TrophyValidator.Check check = validator.check(share, folder, row.path(), bytes, collections.catalog());
+        if (row.trophyState() == TrophyState.SIGNING && check instanceof TrophyValidator.Check.RunScript run) {
+            sign(row, share, folder, run.trophy()); // resuming a write interrupted after the verdict
+            return;
+        }
+        if (check instanceof TrophyValidator.Check.Ignore ignore) {
+            ledger.move(row.withAccomplishment(ignore.accomplishmentId())
+                    .moveTo(TrophyState.IGNORED, null, ignore.detail(), null, ledger.now()), "ignored", ignore.detail());
+        } else if (check instanceof TrophyValidator.Check.Reject reject) {
+            reject(row.withAccomplishment(reject.accomplishmentId()), folder, reject.accomplishmentId(),
+                    reject.reason(), reject.detail());
+        } else if (check instanceof TrophyValidator.Check.AwaitDependencies await) {
+            awaitDependencies(row.withAccomplishment(await.accomplishmentId()), folder, await);
+        } else if (check instanceof TrophyValidator.Check.RunScript run) {
+            runScript(row.withAccomplishment(run.trophy().id().toString()), share, folder, run);
+        }
+    }
+
+    private void runScript(TrophyRow row, Share share, ShareFolder folder, TrophyValidator.Check.RunScript run)
+            throws IOException {
+        Trophy trophy = run.trophy();
+        ScriptInvocation invocation = new ScriptInvocation(run.script(), folder.root().resolve(row.path()),
+                trophy.id().toString(), share.id(), share.owner(), informationFor(trophy, run));
+        ScriptRun result = scripts.run(invocation);
+        ScriptAnswer answer = result.answer();
+        Integer exitCode = result.outcome() instanceof ScriptOutcome.Exited exited ? exited.code() : null;
+        ledger.attempt(row, run.script() + ": " + result.describe(), exitCode, result.elapsed().toMillis(),
+                result.stdout(), result.stderr());
+        Timer.builder("validator.script.duration").description("Logic script run time")
+                .tag("answer", answer.name().toLowerCase()).register(meters).record(result.elapsed());
+        TrophyRow attempted = row.withCounts(row.attempts() + 1, row.notYetCount(), row.errorCount(),
+                row.dependencyWaits());
+        switch (answer) {
+            case ACCOMPLISHED -> sign(attempted, share, folder, trophy);
+            case MISSING_INFORMATION -> reject(attempted, folder, trophy.id().toString(),
+                    RejectionReason.MISSING_INFORMATION, "the logic script exited 4: information it needs is missing");
+            case NOT_ACCOMPLISHED -> {
+                int notYet = attempted.notYetCount() + 1;
+                TrophyRow counted = attempted.withCounts(attempted.attempts(), notYet, attempted.errorCount(),
+                        attempted.dependencyWaits());
+                Optional<Duration> delay = notYetPolicy.delayAfter(notYet);
+                if (delay.isEmpty()) {
+                    reject(counted, folder, trophy.id().toString(), RejectionReason.NOT_ACCOMPLISHED,
+                            "the logic script answered \"not accomplished\" " + notYet + " times since "
+                                    + counted.firstSeenAt());
+                } else {
+                    waitFor(counted, "not-accomplished", "the logic script answered \"not accomplished\" ("
+                            + notYet + " of " + notYetPolicy.maxAttempts() + "); trying again later", delay.get());
+                }
+            }
+            case ERROR -> retryAfterError(attempted, "the logic script failed: " + result.describe());
+        }
+    }
+
+    private static java.util.Map<String, String> informationFor(Trophy trophy, TrophyValidator.Check.RunScript run) {
+        java.util.Map<String, String> info = new java.util.LinkedHashMap<>();
+        for (String item : run.accomplishment().needsInformation()) {
+            String value = trophy.information().get(item);
+            if (value != null) {
+                info.put(item, value.strip());
+            }
+        }
+        return info;
+    }
+
+    private void awaitDependencies(TrophyRow row, ShareFolder folder, TrophyValidator.Check.AwaitDependencies await)
+            throws IOException {
+        int waits = row.dependencyWaits() + 1;
+        TrophyRow counted = row.withCounts(row.attempts(), row.notYetCount(), row.errorCount(), waits);
+        Optional<Duration> delay = dependencyPolicy.delayAfter(waits);
+        String unsigned = String.join(", ", await.unsigned());
+        if (delay.isEmpty()) {
+            reject(counted, folder, await.accomplishmentId(), RejectionReason.DEPENDENCIES_UNMET,
+                    "still not signed for this share after " + waits + " checks: " + unsigned);
+        } else {
+            waitFor(counted, RejectionReason.DEPENDENCIES_UNMET.wireName(), "waiting for " + unsigned
+                    + " to be signed for this share", delay.get());
+        }
+    }
+
+    private void retryAfterError(TrophyRow row, String detail) {
+        try {
+            int errors = row.errorCount() + 1;
+            TrophyRow counted = row.withCounts(row.attempts(), row.notYetCount(), errors, row.dependencyWaits());
+            Optional<Duration> delay = errorPolicy.delayAfter(errors);
+            if (delay.isEmpty()) {
+                Share share = registry.find(row.shareId()).orElseThrow();
+                reject(counted, backend.folder(share), row.accomplishmentId() != null ? row.accomplishmentId()
+                        : pathId(row), RejectionReason.SCRIPT_ERROR, "gave up after " + errors + " errors; last: "
+                        + detail);
+            } else {
+                waitFor(counted, "error", detail + " (" + errors + " of " + errorPolicy.maxAttempts()
+                        + "); trying again later", delay.get());
+            }
+        } catch (Exception e) {
+            LOG.error("could not record the failure of trophy {}: {}; its lease expires and it is retried",
+                    row.id(), e.toString());
+        }
+    }
+
+    private void waitFor(TrophyRow row, String reason, String detail, Duration delay) {
+        Instant next = ledger.now().plus(delay);
+        ledger.move(row.moveTo(TrophyState.WAITING, reason, detail, next, ledger.now()), "waiting",
+                detail + "; next attempt at " + next);
+        meters.counter("validator.trophies.waiting.transitions").increment();
+    }
+
+    private void sign(TrophyRow row, Share share, ShareFolder folder, Trophy trophy) throws IOException {
+        Instant now = ledger.now();
+        TrophyRow signing = row.trophyState() == TrophyState.SIGNING ? row
+                : ledger.move(row.moveTo(TrophyState.SIGNING, null, null, now.plus(lease), now), "accomplished",
+                "the logic script answered accomplished; signing");
+        ValidationBinding binding = new ValidationBinding(share.id(), ValidationBinding.sanitise(share.owner()), now,
+                signatures.activeFingerprint());
+        Signatures.Signed signed = signatures.sign(SignedTrophyText.compose(trophy, binding));
+        folder.writeAtomically(row.path() + ".asc", signed.armored().getBytes(StandardCharsets.UTF_8));
+        folder.delete(row.path() + ".rejected"); // a verdict about an older content of this file
+        ledger.move(signing.withSignedBy(signed.fingerprint()).moveTo(TrophyState.SIGNED, null,
+                "signed by " + signed.fingerprint(), null, ledger.now()), "signed", row.path() + ".asc written");
+        ledger.wakeDependents(share.id());
+        counter("validator.trophies.signed", null).increment();
+        recordLatency(row);
+        LOG.info("signed {} for {}", row.path(), share.owner());
+        wake(); // trophies that waited for this one are due now
+    }
+
+    private void reject(TrophyRow row, ShareFolder folder, String id, RejectionReason reason, String detail)
+            throws IOException {
+        Instant now = ledger.now();
+        TrophyRow rejecting = row.trophyState() == TrophyState.REJECTING ? row
+                : ledger.move(row.moveTo(TrophyState.REJECTING, reason.wireName(), detail, now.plus(lease), now),
+                "refused", reason.wireName() + ": " + detail);
+        String text = new TrophyRejection(id, reason, detail, now, row.sha256()).toFileText();
+        folder.writeAtomically(row.path() + ".rejected", text.getBytes(StandardCharsets.UTF_8));
+        folder.delete(row.path() + ".asc"); // a signature of an older content of this file no longer applies
+        ledger.move(rejecting.moveTo(TrophyState.REJECTED, reason.wireName(), detail, null, ledger.now()),
+                "rejected", row.path() + ".rejected written");
+        counter("validator.trophies.rejected", reason.wireName()).increment();
+        recordLatency(row);
+        LOG.info("rejected {}: {}: {}", row.path(), reason.wireName(), detail);
+    }
+
+    /** An existing .asc by one of our keys over exactly this [trophy] section, bound to this share. */
+    private Optional<Trophy> recognise(TrophyRow row, Share share, ShareFolder folder, byte[] bytes) throws IOException {
+        ShareFolder.ReadResult read = folder.read(row.path() + ".asc", MAX_SIGNATURE_BYTES);
+        if (!(read instanceof ShareFolder.ReadResult.Content content)) {
+            return Optional.empty();
+        }
+        ParseResult<String> armored = TextDecoding.strictUtf8(content.bytes());
+        if (!armored.isParsed()) {
+            return Optional.empty();
+        }
+        Optional<String> text = signatures.verifiedText(armored.orElseThrow());
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        ParseResult<SignedTrophy> signed = SignedTrophyText.parse(text.get());
+        if (!(TrophyParser.parse(bytes) instanceof TrophyParser.Parsed parsed) || !signed.isParsed()) {
+            return Optional.empty();
+        }
+        SignedTrophy s = signed.orElseThrow();
+        boolean sameShare = s.binding().map(b -> b.shareId().equals(share.id())).orElse(false);
+        boolean sameTrophy = s.trophySection().equals(parsed.trophy().trophySection());
+        return sameShare && sameTrophy ? Optional.of(parsed.trophy()) : Optional.empty();
+    }
+
+    private void recordLatency(TrophyRow row) {
+        Timer.builder("validator.validation.latency")
+                .description("From a trophy's discovery to its verdict written into the share")
+                .register(meters).record(Duration.between(row.firstSeenAt(), ledger.now()));
+    }
+
+    private Counter counter(String name, String reason) {
+        Counter.Builder builder = Counter.builder(name);
+        if (reason != null) {
+            builder.tag("reason", reason);
+        }
+        return builder.register(meters);
+    }
+
+    private static String pathId(TrophyRow row) {
+        return TrophyValidator.idFromPath(row.path());
+    }
+
+    private static String describe(ShareFolder.Kind kind) {
+        return switch (kind) {
+            case SYMLINK -> "symbolic link";
+            case DIRECTORY -> "directory";
+            case OTHER -> "FIFO, socket or device";
+            case REGULAR -> "regular file";
+        };
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        dispatcher.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.accomplishments.validator.web;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.model.Pageable;
+import io.micronaut.data.model.Sort;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.accomplishments.validator.validation.TrophyLedger;
+import org.accomplishments.validator.validation.TrophyRepository;
+import org.accomplishments.validator.validation.TrophyRow;
+import org.accomplishments.validator.validation.TrophyState;
+import org.accomplishments.validator.validation.ValidationPipeline;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code GET /api/trophies?share=&state=&page=&size=}: candidate trophies, newest first;
+ * {@code GET /api/trophies/{id}}: one trophy with its history (attempts, exit codes, output tails, verdict);
+ * {@code POST /api/trophies/{id}/revalidate} (token): validate it again from the start.
+ */
+@Controller("/api/trophies")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class TrophiesController {
+    private final TrophyRepository trophies;
+    private final TrophyLedger ledger;
+    private final ValidationPipeline pipeline;
+
+    public TrophiesController(TrophyRepository trophies, TrophyLedger ledger, ValidationPipeline pipeline) {
+        this.trophies = trophies;
+        this.ledger = ledger;
+        this.pipeline = pipeline;
+    }
+
+    @Get
+    HttpResponse<?> list(@QueryValue @Nullable String share, @QueryValue @Nullable String state,
+                         @QueryValue(defaultValue = "0") int page, @QueryValue(defaultValue = "50") int size) {
+        Pageable pageable = Paging.of(page, size, Sort.of(Sort.Order.desc("id")));
+        TrophyState parsed = null;
+        if (state != null && !state.isBlank()) {
+            parsed = Paging.parseEnum(TrophyState.class, state);
+            if (parsed == null) {
+                return HttpResponse.badRequest(new ApiViews.Message("state must be one of "
+                        + Paging.names(TrophyState.class)));
+            }
+        }
+        boolean byShare = share != null && !share.isBlank();
+        io.micronaut.data.model.Page<TrophyRow> rows;
+        if (byShare && parsed != null) {
+            rows = trophies.findByShareIdAndState(share, parsed.name(), pageable);
+        } else if (byShare) {
+            rows = trophies.findByShareId(share, pageable);
+        } else if (parsed != null) {
+            rows = trophies.findByState(parsed.name(), pageable);
+        } else {
+            rows = trophies.findAll(pageable);
+        }
+        return HttpResponse.ok(new ApiViews.Page<>(rows.getContent().stream().map(TrophiesController::view).toList(),
+                page, pageable.getSize(), rows.getTotalSize()));
+    }
+
+    @Get("/{id}")
+    HttpResponse<?> one(@PathVariable long id) {
+        Optional<TrophyRow> row = ledger.find(id);
+        if (row.isEmpty()) {
+            return HttpResponse.notFound(new ApiViews.Message("no trophy " + id));
+        }
+        return HttpResponse.ok(new ApiViews.TrophyDetail(view(row.get()), ledger.history(id).stream()
+                .map(e -> new ApiViews.EventView(e.at(), e.kind(), e.state().toLowerCase(Locale.ROOT), e.exitCode(),
+                        e.durationMs(), e.detail(), e.stdoutTail(), e.stderrTail())).toList()));
+    }
+
+    @Post("/{id}/revalidate")
+    HttpResponse<?> revalidate(@PathVariable long id) {
+        Optional<TrophyRow> row = ledger.find(id);
+        if (row.isEmpty()) {
+            return HttpResponse.notFound(new ApiViews.Message("no trophy " + id));
+        }
+        TrophyState state = row.get().trophyState();
+        if (state == TrophyState.SUPERSEDED || state == TrophyState.VANISHED) {
+            return HttpResponse.status(io.micronaut.http.HttpStatus.CONFLICT).body(new ApiViews.Message(
+                    "trophy " + id + " is " + state.name().toLowerCase(Locale.ROOT)
+                            + ": its content is no longer in the share"));
+        }
+        TrophyRow requeued = ledger.requeue(id, "revalidation requested through the API");
+        pipeline.wake();
+        return HttpResponse.accepted().body(view(requeued));
+    }
+
+    static ApiViews.TrophyView view(TrophyRow r) {
+        return new ApiViews.TrophyView(r.id(), r.shareId(), r.path(), r.sha256(), r.size(), r.accomplishmentId(),
+                r.state().toLowerCase(Locale.ROOT), r.attempts(), r.notYetCount(), r.errorCount(),
+                r.dependencyWaits(), r.nextAttemptAt(), r.reason(), r.detail(), r.signedBy(), r.firstSeenAt(),
+                r.updatedAt(), r.verdictAt());
+    }
+}
