@@ -1,0 +1,179 @@
+package org.accomplishments.validator.share;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Everything inside a share is written by a stranger: no read or write may leave the share. */
+class ShareFolderTest {
+    @TempDir
+    Path tmp;
+
+    private Path share() throws IOException {
+        Path share = Files.createDirectories(tmp.resolve("share"));
+        Files.createDirectories(share.resolve("col"));
+        return share;
+    }
+
+    @Test
+    void aSymlinkToAFileOutsideTheShareIsNeverRead() throws IOException {
+        Path share = share();
+        Path secret = Files.writeString(tmp.resolve("secret"), "top secret");
+        Files.createSymbolicLink(share.resolve("col/x.trophy"), secret);
+
+        ShareFolder.ReadResult read = new ShareFolder(share).read("col/x.trophy", 1000);
+
+        assertEquals(ShareFolder.Kind.SYMLINK, assertInstanceOf(ShareFolder.ReadResult.NotRegular.class, read).kind());
+    }
+
+    @Test
+    void aSymlinkedDirectoryIsNeitherListedIntoNorReadThrough() throws IOException {
+        Path share = Files.createDirectories(tmp.resolve("share"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("y.trophy"), "[trophy]\n");
+        Files.createSymbolicLink(share.resolve("col"), outside);
+        ShareFolder folder = new ShareFolder(share);
+
+        ShareFolder.Listing listing = folder.list(100);
+
+        assertEquals(List.of("col"), listing.entries().stream().map(ShareFolder.Entry::path).toList());
+        assertEquals(ShareFolder.Kind.SYMLINK, listing.entries().get(0).kind());
+        assertInstanceOf(ShareFolder.ReadResult.Missing.class, folder.read("col/y.trophy", 1000));
+    }
+
+    @Test
+    void aWriteThroughASymlinkedDirectoryIsRefusedAndNothingLandsOutside() throws IOException {
+        Path share = Files.createDirectories(tmp.resolve("share"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.createSymbolicLink(share.resolve("col"), outside);
+
+        assertThrows(IOException.class, () -> new ShareFolder(share).writeAtomically("col/y.trophy.asc",
+                "x".getBytes(StandardCharsets.UTF_8)));
+
+        try (var files = Files.list(outside)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void anAscThatIsASymlinkIsReplacedNotFollowed() throws IOException {
+        Path share = share();
+        Path victim = Files.writeString(tmp.resolve("victim"), "do not touch");
+        Files.createSymbolicLink(share.resolve("col/x.trophy.asc"), victim);
+
+        new ShareFolder(share).writeAtomically("col/x.trophy.asc", "signed".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("do not touch", Files.readString(victim));
+        assertFalse(Files.isSymbolicLink(share.resolve("col/x.trophy.asc")));
+        assertEquals("signed", Files.readString(share.resolve("col/x.trophy.asc")));
+    }
+
+    @Test
+    void aDanglingSymlinkIsReportedAsALink() throws IOException {
+        Path share = share();
+        Files.createSymbolicLink(share.resolve("col/x.trophy"), tmp.resolve("nowhere"));
+
+        assertInstanceOf(ShareFolder.ReadResult.NotRegular.class, new ShareFolder(share).read("col/x.trophy", 10));
+    }
+
+    @Test
+    void aFifoIsNotOpenedSoNothingHangs() throws Exception {
+        Path share = share();
+        Process mkfifo = new ProcessBuilder("mkfifo", share.resolve("col/x.trophy").toString()).start();
+        assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0);
+
+        ShareFolder.ReadResult read = new ShareFolder(share).read("col/x.trophy", 1000);
+
+        assertEquals(ShareFolder.Kind.OTHER, assertInstanceOf(ShareFolder.ReadResult.NotRegular.class, read).kind());
+    }
+
+    @Test
+    void aFileOverTheLimitIsNotRead() throws IOException {
+        Path share = share();
+        Files.write(share.resolve("col/x.trophy"), new byte[10 * 1024 * 1024]);
+
+        ShareFolder.ReadResult read = new ShareFolder(share).read("col/x.trophy", 65536);
+
+        assertEquals(10 * 1024 * 1024, assertInstanceOf(ShareFolder.ReadResult.TooLarge.class, read).size());
+    }
+
+    @Test
+    void pathsThatClimbOutOfTheShareAreRefused() throws IOException {
+        ShareFolder folder = new ShareFolder(share());
+        for (String bad : List.of("../x.trophy", "col/../../x", "/etc/passwd", "col//x", "./x", "a\0b")) {
+            assertThrows(IllegalArgumentException.class, () -> folder.read(bad, 10), bad);
+        }
+    }
+
+    @Test
+    void onlyTheServersOwnFilesCanBeWrittenOrDeleted() throws IOException {
+        Path share = share();
+        Files.writeString(share.resolve("col/x.trophy"), "mine");
+        ShareFolder folder = new ShareFolder(share);
+
+        assertThrows(IllegalArgumentException.class, () -> folder.writeAtomically("col/x.trophy", new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> folder.delete("col/x.trophy"));
+        assertEquals("mine", Files.readString(share.resolve("col/x.trophy")));
+    }
+
+    @Test
+    void anAtomicWriteLeavesNoTemporaryFileAndReplacesTheOldContent() throws IOException {
+        Path share = share();
+        ShareFolder folder = new ShareFolder(share);
+
+        folder.writeAtomically("col/x.trophy.asc", "one".getBytes(StandardCharsets.UTF_8));
+        folder.writeAtomically("col/x.trophy.asc", "two".getBytes(StandardCharsets.UTF_8));
+
+        try (var files = Files.list(share.resolve("col"))) {
+            assertEquals(List.of("x.trophy.asc"), files.map(p -> p.getFileName().toString()).toList());
+        }
+        assertArrayEquals("two".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(share.resolve("col/x.trophy.asc")));
+    }
+
+    @Test
+    void temporariesLeftByACrashAreRemovedButLookAlikesOfTheUserAreNot() throws IOException {
+        Path share = share();
+        Path ours = Files.writeString(share.resolve("col/.accomplishments-validator-0123456789abcdef.tmp"), "half");
+        Path theirs = Files.writeString(share.resolve("col/.accomplishments-validator-notours.tmp"), "user");
+        ShareFolder folder = new ShareFolder(share);
+
+        int removed = folder.removeTemporaries(folder.list(100), Duration.ZERO);
+
+        assertEquals(1, removed);
+        assertFalse(Files.exists(ours));
+        assertTrue(Files.exists(theirs));
+    }
+
+    @Test
+    void listingStopsAtTheLimitAndDoesNotDescendPastTheShareLayout() throws IOException {
+        Path share = share();
+        Files.createDirectories(share.resolve("col/deeper/still"));
+        Files.writeString(share.resolve("col/deeper/still/z.trophy"), "x");
+        for (int i = 0; i < 50; i++) {
+            Files.writeString(share.resolve("col/f" + i), "x");
+        }
+        ShareFolder folder = new ShareFolder(share);
+
+        ShareFolder.Listing all = folder.list(1000);
+        ShareFolder.Listing limited = folder.list(10);
+
+        assertTrue(all.entries().stream().noneMatch(e -> e.path().contains("still")));
+        assertFalse(all.truncated());
+        assertTrue(limited.truncated());
+        assertEquals(10, limited.entries().size());
+    }
+}
