@@ -32,6 +32,35 @@ public record ExtraInformationItem(
     }
 
     /**
+     * The label for a locale such as {@code pt_BR}: the full locale, then the language, then {@code en}.
+     * Language keys are stored lower-case (key-file keys are case-insensitive), so {@code en_GB} is
+     * {@code en_gb} in {@link #labels()}.
+     */
+    public Optional<String> label(String locale) {
+        return localised(labels, locale);
+    }
+
+    /** The description for a locale, with the same fallback as {@link #label(String)}. */
+    public Optional<String> description(String locale) {
+        return localised(descriptions, locale);
+    }
+
+    private static Optional<String> localised(Map<String, String> byLanguage, String locale) {
+        String full = locale == null ? "" : locale.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        int cut = full.indexOf('.');
+        if (cut >= 0) {
+            full = full.substring(0, cut);
+        }
+        String language = full.contains("_") ? full.substring(0, full.indexOf('_')) : full;
+        for (String candidate : new String[] {full, language, "en"}) {
+            if (byLanguage.containsKey(candidate)) {
+                return Optional.of(byLanguage.get(candidate));
+            }
+        }
+        return byLanguage.values().stream().findFirst();
+    }
+
+    /**
      * Whether a user's value is acceptable. The original client checked with Python's {@code re.match},
      * which anchors at the start of the value but not at its end, so this uses {@code lookingAt()}, not
      * {@code matches()}: the real descriptor {@code ^(https?://)?askubuntu.com/users/\d+/.*} relies on
