@@ -38,6 +38,16 @@ public record TrophyRejection(String id, RejectionReason reason, String detail, 
         }
     }
 
+    /** The lower-case hex SHA-256 of trophy bytes, as {@code trophy-sha256} expects. */
+    public static String sha256Hex(byte[] trophyBytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(trophyBytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     /** The file text, {@code [rejection]} and five keys, ending with a line ending. */
     public String toFileText() {
         return "[" + SECTION + "]\n"

@@ -57,6 +57,11 @@ class TrophyRejectionTest {
     }
 
     @Test
+    void theDigestIsLowerCaseHexSha256OfTheBytes() {
+        assertEquals(SHA, TrophyRejection.sha256Hex("test".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void aRejectionWithoutBytesHasAnEmptyDigest() {
         TrophyRejection rejection = new TrophyRejection("a/b", RejectionReason.NOT_A_REGULAR_FILE, "a symbolic link", AT, "");
         assertEquals("", TrophyRejection.parse(rejection.toFileText()).orElseThrow().trophySha256());
