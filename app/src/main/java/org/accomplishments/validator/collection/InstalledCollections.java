@@ -32,7 +32,7 @@ public class InstalledCollections {
     }
 
     public synchronized AccomplishmentCatalog reload() {
-        AccomplishmentCatalog loaded = CollectionLoader.load(roots);
+        AccomplishmentCatalog loaded = new CollectionLoader().load(roots);
         AccomplishmentCatalog previous = catalog;
         catalog = loaded;
         if (previous == null || previous.size() != loaded.size() || previous.problems().size() != loaded.problems().size()) {
