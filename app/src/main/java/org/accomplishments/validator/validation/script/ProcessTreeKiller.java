@@ -119,12 +119,12 @@ final class ProcessTreeKiller {
         script.descendants().forEach(descendants::add);
         descendants.forEach(d -> strays.add(d.pid()));
 
-        boolean groupAlive = script.isAlive();
-        if (!groupAlive) {
-            // The script has exited and been reaped, so its pid (= pgid) could in theory be reused. Only signal the
-            // group when a live member proves the id is still ours (a member keeps the id from being reallocated).
-            groupAlive = scan(self, pgid, home, tmp, workDir).stream().anyMatch(m -> m.pgrp == pgid);
-        }
+        boolean scriptAlive = script.isAlive();
+        List<Member> before = scan(self, pgid, home, tmp, workDir);
+        before.forEach(m -> strays.add(m.pid));
+        // Once the script has exited and been reaped its pid (= pgid) could in theory be reused. Then only signal
+        // the group when a live member proves the id is still ours (a member keeps the id from being reallocated).
+        boolean groupAlive = scriptAlive || before.stream().anyMatch(m -> m.pgrp == pgid);
         if (groupAlive) {
             killGroup(pgid);
         }

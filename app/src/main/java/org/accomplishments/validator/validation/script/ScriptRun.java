@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param stdoutDroppedBytes  bytes of standard output that were read and thrown away to keep only the tail
  * @param stderrDroppedBytes  the same for standard error
  * @param elapsed             from start to end of the script (not counting the wait for a slot)
- * @param strayProcessesKilled processes the script left behind (background jobs, daemons) that were killed after it
- *                            ended or timed out; non-zero is worth a warning to the collection's author
+ * @param strayProcessesKilled processes other than the script itself that were killed when the run ended: its
+ *                            running children at a timeout, or what it left behind (background jobs, daemons) after
+ *                            a normal exit; non-zero after a normal exit is worth a warning to the collection's author
  */
 public record ScriptRun(
         ScriptOutcome outcome,
