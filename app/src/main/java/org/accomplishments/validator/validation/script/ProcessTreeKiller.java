@@ -128,7 +128,9 @@ final class ProcessTreeKiller {
         if (groupAlive) {
             killGroup(pgid);
         }
-        script.destroyForcibly();
+        // Through the handle, not Process.destroyForcibly(): that one also closes our ends of the pipes, and output
+        // the pumps have not read yet (a script that printed and exited a moment ago) would be lost.
+        script.toHandle().destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
 
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
