@@ -32,7 +32,8 @@ public final class PythonStandIn {
     static final List<String> FILES = List.of(
             "accomplishments/__init__.py",
             "accomplishments/daemon/__init__.py",
-            "accomplishments/daemon/dbusapi.py");
+            "accomplishments/daemon/dbusapi.py",
+            "sitecustomize.py");
     private static final String PREFIX = "accomplishments-standin-";
 
     private PythonStandIn() {

@@ -133,6 +133,28 @@ class LogicScriptRunnerTest {
     }
 
     @Test
+    void aScriptThatKeepsForkingUntilTheLimitLosesEveryChild() throws IOException {
+        Path pids = Files.createDirectories(tmp.resolve("pids"));
+
+        ScriptRun run = runner(Duration.ofSeconds(1)).run(Scripts.invocation(Scripts.sh(scripts, """
+                while :; do sleep 600 & echo $! >> "$ACCOM_INFO_PIDS/all"; sleep 0.02; done
+                """), trophy, Map.of("pids", pids.toString())));
+
+        assertInstanceOf(ScriptOutcome.TimedOut.class, run.outcome());
+        List<String> all = Files.readAllLines(pids.resolve("all"));
+        assertTrue(all.size() > 10, "only " + all.size() + " children");
+        List<String> survivors = all.stream().filter(p -> Scripts.isLive(Long.parseLong(p))).toList();
+        assertEquals(List.of(), survivors);
+    }
+
+    @Test
+    void aValueTooLargeForTheEnvironmentIsNotStartedRatherThanThrown() throws IOException {
+        ScriptRun run = run("exit 0", Map.of("launchpad-email", "x".repeat(200 * 1024)));
+
+        assertInstanceOf(ScriptOutcome.NotStarted.class, run.outcome(), run.describe());
+    }
+
+    @Test
     void theScriptIsItsOwnSessionAndProcessGroupLeaderSoTheGroupKillReachesItsChildren() throws IOException {
         ScriptRun run = run("read -r line < /proc/$$/stat; echo \"$line\"");
 

@@ -169,6 +169,31 @@ class PythonStandInTest {
     }
 
     @Test
+    void anOldPython2ScriptThatCannotEvenCompileIsAnErrorNotNotAccomplished() throws IOException {
+        Path python2 = Scripts.write(tmp.resolve("scripts"), "python2.py", """
+                #!/usr/bin/python3
+                import sys
+                print "checking"
+                sys.exit(0)
+                """);
+
+        ScriptRun run = run(python2, Map.of());
+
+        assertEquals(new ScriptOutcome.Exited(2), run.outcome());
+        assertTrue(run.stderr().contains("SyntaxError"), run.stderr());
+    }
+
+    @Test
+    void aScriptImportingAModuleTheServerLacksIsAnError() throws IOException {
+        Path importing = Scripts.write(tmp.resolve("scripts"), "launchpadlib.py", """
+                #!/usr/bin/python3
+                import no_such_module_on_this_server
+                """);
+
+        assertEquals(new ScriptOutcome.Exited(2), run(importing, Map.of()).outcome());
+    }
+
+    @Test
     void theOtherClientCallsScriptsMayMakeAreHarmless() throws IOException {
         Path other = Scripts.write(tmp.resolve("scripts"), "other.py", """
                 #!/usr/bin/python3
