@@ -124,7 +124,8 @@ public final class LogicScriptRunner {
         // Always, also after a normal exit: a finished run leaves no process behind (background jobs, daemons).
         strays = ProcessTreeKiller.killTree(process, workDir);
         try {
-            process.waitFor(); // SIGKILLed, so this is immediate; reaps it for the exit status
+            // SIGKILLed, so this is immediate unless the kernel holds it in an uninterruptible wait; bounded anyway.
+            process.waitFor(PUMP_GRACE_MS, TimeUnit.MILLISECONDS);
             outPump.join(PUMP_GRACE_MS);
             errPump.join(PUMP_GRACE_MS);
         } catch (InterruptedException e) {
