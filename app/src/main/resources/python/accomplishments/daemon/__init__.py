@@ -1,0 +1,1 @@
+"""Stand-in for ``accomplishments.daemon``; only ``dbusapi`` is provided."""
