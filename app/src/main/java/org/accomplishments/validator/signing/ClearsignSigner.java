@@ -43,8 +43,18 @@ public final class ClearsignSigner implements TrophySigner {
 
     @Override
     public SignedText sign(String text) {
+        return sign(keyring.active(), text);
+    }
+
+    /**
+     * Signs with a key taken from {@link ValidationKeyring#active()} earlier. For a text that names its own
+     * signing key (the {@code [validation] key =} line): take the key once, write its fingerprint into the text,
+     * sign with that same key, so a rotation in between cannot make the text name another key than the
+     * signature. A retired key still signs here; callers that care compare with {@code keyring.active()}.
+     */
+    public SignedText sign(SigningKey key, String text) {
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(text, "text");
-        SigningKey key = keyring.active();
         List<String> lines = Cleartext.bodyLinesToSign(text);
         // OpenPGP times are whole seconds; truncating here makes signedAt equal what verifiers report.
         Date createdAt = new Date(clock.instant().getEpochSecond() * 1000L);

@@ -54,6 +54,17 @@ class ClearsignInteropTest {
             assertEquals(0, verify.exitCode(), verify.stderr());
             assertTrue(verify.stdout().contains("[GNUPG:] GOODSIG "), verify.stdout());
             assertTrue(verify.stdout().contains("[GNUPG:] VALIDSIG " + signed.fingerprint()), verify.stdout());
+
+            // A v4 text signature over SHA-512 with hashed creation time (2) and issuer fingerprint (33).
+            String signatureBlock = signed.armored().substring(signed.armored().lastIndexOf(
+                    "\n-----BEGIN PGP SIGNATURE-----") + 1);
+            String packets = gpg.run(signatureBlock.getBytes(StandardCharsets.US_ASCII), "--list-packets")
+                    .requireSuccess("gpg --list-packets").stdout();
+            assertTrue(packets.contains("version 4, created "), packets);
+            assertTrue(packets.contains("sigclass 0x01"), packets);
+            assertTrue(packets.contains("digest algo 10"), packets);
+            assertTrue(packets.contains("hashed subpkt 2 len 4 (sig created"), packets);
+            assertTrue(packets.contains("hashed subpkt 33 len 21 (issuer fpr v4 " + signed.fingerprint()), packets);
         }
     }
 

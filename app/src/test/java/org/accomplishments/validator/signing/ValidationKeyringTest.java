@@ -236,6 +236,22 @@ class ValidationKeyringTest {
     }
 
     @Test
+    void aTextThatNamesItsSigningKeyIsSignedByThatKeyEvenIfARotationHappensInBetween() {
+        ValidationKeyring keyring = ValidationKeyring.open(keys(), KeyringSettings.defaults());
+        ClearsignSigner signer = new ClearsignSigner(keyring);
+        SigningKey key = keyring.active();
+        String text = TROPHY + "key = " + key.fingerprint() + "\n";
+
+        keyring.rotate(KeyAlgorithm.ED25519);
+        SignedText signed = signer.sign(key, text);
+
+        assertEquals(key.fingerprint(), signed.fingerprint());
+        assertEquals(key.fingerprint(), assertInstanceOf(VerificationResult.Good.class,
+                new SignatureVerifier().verify(signed.armored(), keyring.pinnedKeys())).fingerprint());
+        assertNotEquals(key.fingerprint(), signer.sign(text).fingerprint());
+    }
+
+    @Test
     void aKeyFileWhoseMetadataWasNeverWrittenIsAdoptedNotReplaced() throws IOException {
         String fingerprint = ValidationKeyring.open(keys(), KeyringSettings.defaults()).active().fingerprint();
         Files.delete(keys().resolve("keyring.properties"));
