@@ -31,6 +31,7 @@ public final class AccomplishmentCatalog {
     private final Map<AccomplishmentId, Path> logicScripts;
     private final Map<AccomplishmentId, TestVectors> testVectors;
     private final List<LoadProblem> problems;
+    private final List<LoadWarning> warnings;
     private final Instant loadedAt;
 
     AccomplishmentCatalog(
@@ -40,6 +41,7 @@ public final class AccomplishmentCatalog {
             Map<AccomplishmentId, Path> logicScripts,
             Map<AccomplishmentId, TestVectors> testVectors,
             List<LoadProblem> problems,
+            List<LoadWarning> warnings,
             Instant loadedAt) {
         this.collections = Collections.unmodifiableMap(new TreeMap<>(collections));
         TreeMap<AccomplishmentId, Map<String, Accomplishment>> definitions = new TreeMap<>();
@@ -51,11 +53,12 @@ public final class AccomplishmentCatalog {
         this.logicScripts = Map.copyOf(logicScripts);
         this.testVectors = Map.copyOf(testVectors);
         this.problems = List.copyOf(problems);
+        this.warnings = List.copyOf(warnings);
         this.loadedAt = loadedAt;
     }
 
     public static AccomplishmentCatalog empty(Instant loadedAt) {
-        return new AccomplishmentCatalog(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), loadedAt);
+        return new AccomplishmentCatalog(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), List.of(), loadedAt);
     }
 
     /** The definition in the collection's default language: the one that drives validation. */
@@ -131,8 +134,17 @@ public final class AccomplishmentCatalog {
         return byLanguage.size();
     }
 
+    /** What did not load (a file refused, a collection skipped), and why. */
     public List<LoadProblem> problems() {
         return problems;
+    }
+
+    /**
+     * What loaded but is sloppy and should be fixed, e.g. a key given twice in a definition (the last value
+     * counts, as with the 2012 server's Python 2 ConfigParser). Never something that failed to load.
+     */
+    public List<LoadWarning> warnings() {
+        return warnings;
     }
 
     public Instant loadedAt() {

@@ -22,6 +22,7 @@ import org.accomplishments.validator.trophy.AccomplishmentId;
 import org.accomplishments.validator.trophy.AccomplishmentParser;
 import org.accomplishments.validator.trophy.CollectionAbout;
 import org.accomplishments.validator.trophy.ExtraInformationItem;
+import org.accomplishments.validator.trophy.KeyFile;
 import org.accomplishments.validator.trophy.ParseResult;
 import org.accomplishments.validator.trophy.TestVectors;
 import org.accomplishments.validator.trophy.TextDecoding;
@@ -42,6 +43,13 @@ import org.accomplishments.validator.trophy.TextDecoding;
  * file. So an earlier root can override one accomplishment of a collection (say, to fix a broken definition)
  * without copying the whole collection. A malformed file still wins over later roots: the problem is
  * reported rather than silently papered over with an older copy.
+ *
+ * <p>Collection files (ABOUT, definitions, extra-information descriptors, test vectors) are installed by the
+ * administrator and were read in 2012 by Python 2's ConfigParser, so they are parsed with
+ * {@link KeyFile.Duplicates#LAST_WINS}: a repeated key counts with its last value and a repeated section is
+ * merged. The file loads, and each repeat becomes a {@link LoadWarning} (the real ubuntu-community collection
+ * has one: {@code depends} twice in {@code askubuntu-archaeologist}). Trophies, which strangers write, stay
+ * strict (see {@code org.accomplishments.validator.trophy}).
  *
  * <p>Nothing here throws for bad content: a missing root, an unreadable or malformed file, an oversized
  * file or a non-executable script becomes a {@link LoadProblem} and everything else still loads.
@@ -109,6 +117,7 @@ public final class CollectionLoader {
     private final class Load {
         private final List<Path> roots;
         private final List<LoadProblem> problems = new ArrayList<>();
+        private final List<LoadWarning> warnings = new ArrayList<>();
         private int entriesSeen;
         private boolean exhausted;
 
@@ -346,7 +355,7 @@ public final class CollectionLoader {
 
         private AccomplishmentCatalog build() {
             Map<String, InstalledCollection> collections = new TreeMap<>();
-            aboutFiles.forEach((name, file) -> parseFile(file, CollectionAbout::parse).ifPresent(
+            aboutFiles.forEach((name, file) -> parseFile(file, CollectionAbout::read).ifPresent(
                     about -> collections.put(name, new InstalledCollection(name, about, collectionRoots.get(name)))));
             collectionsWithoutAbout.forEach((name, dir) -> {
                 if (!aboutFiles.containsKey(name)) {
@@ -363,7 +372,7 @@ public final class CollectionLoader {
                 }
                 AccomplishmentId id = new AccomplishmentId(key.collection(), key.name());
                 Optional<Accomplishment> parsed = parseFile(file,
-                        text -> AccomplishmentParser.parse(id, key.language(), text));
+                        keyFile -> AccomplishmentParser.read(id, key.language(), keyFile));
                 if (parsed.isEmpty()) {
                     return;
                 }
@@ -392,7 +401,7 @@ public final class CollectionLoader {
                 if (!collections.containsKey(key.collection())) {
                     return;
                 }
-                parseFile(file, text -> ExtraInformationItem.parse(key.item(), text)).ifPresent(
+                parseFile(file, keyFile -> ExtraInformationItem.read(key.item(), keyFile)).ifPresent(
                         item -> items.computeIfAbsent(key.collection(), c -> new TreeMap<>()).put(key.item(), item));
             });
 
@@ -411,11 +420,11 @@ public final class CollectionLoader {
                     problems.add(new LoadProblem(file, "test vectors for an unknown accomplishment " + id + "; ignored"));
                     return;
                 }
-                parseFile(file, TestVectors::parse).ifPresent(v -> vectors.put(id, v));
+                parseFile(file, TestVectors::read).ifPresent(v -> vectors.put(id, v));
             });
 
             return new AccomplishmentCatalog(collections, byLanguage, items, logicScripts, vectors, problems,
-                    clock.instant());
+                    warnings, clock.instant());
         }
 
         private Optional<String> disagreement(Accomplishment original, Accomplishment translated) {
@@ -435,12 +444,23 @@ public final class CollectionLoader {
             return keys.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", keys));
         }
 
-        /** Reads and parses one file; any failure becomes a problem against that file. */
-        private <T> Optional<T> parseFile(Path file, java.util.function.Function<String, ParseResult<T>> parser) {
-            ParseResult<T> result = readBounded(file).flatMap(parser);
+        /**
+         * Reads one collection file and parses it as a key file the way Python 2 did (repeats: last wins), then
+         * with {@code reader}. Any failure becomes a problem against that file; if it loads, each repeat becomes
+         * a warning against it.
+         */
+        private <T> Optional<T> parseFile(Path file, java.util.function.Function<KeyFile, ParseResult<T>> reader) {
+            ParseResult<KeyFile> keyFile = readBounded(file)
+                    .flatMap(text -> KeyFile.parse(text, KeyFile.Duplicates.LAST_WINS));
+            ParseResult<T> result = keyFile.flatMap(reader);
             if (result instanceof ParseResult.Malformed<T> malformed) {
                 problems.add(new LoadProblem(file, malformed.reason()));
                 return Optional.empty();
+            }
+            for (KeyFile.Duplicate duplicate : keyFile.orElseThrow().duplicates()) {
+                warnings.add(new LoadWarning(file, duplicate.describe() + "; "
+                        + (duplicate.key().isPresent() ? "the last value counts" : "the sections are merged")
+                        + ", as with the 2012 server (Python 2 ConfigParser)"));
             }
             return result.asOptional();
         }

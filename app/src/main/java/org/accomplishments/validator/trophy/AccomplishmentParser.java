@@ -20,15 +20,21 @@ public final class AccomplishmentParser {
     }
 
     /**
+     * Parses a definition as the 2012 server did: a key given twice counts with its last value
+     * ({@link KeyFile.Duplicates#LAST_WINS}, Python 2 ConfigParser), because definitions are installed by
+     * the administrator, not sent by strangers. To report such repeats, parse the {@link KeyFile} yourself and
+     * call {@link #read(AccomplishmentId, String, KeyFile)}.
+     *
      * @param id       taken from the file's location (the directory and base name are authoritative, not the
      *                 informational {@code collection} key)
      * @param language the language folder the file was found in
      */
     public static ParseResult<Accomplishment> parse(AccomplishmentId id, String language, String text) {
-        return KeyFile.parse(text).flatMap(file -> read(id, language, file));
+        return KeyFile.parse(text, KeyFile.Duplicates.LAST_WINS).flatMap(file -> read(id, language, file));
     }
 
-    private static ParseResult<Accomplishment> read(AccomplishmentId id, String language, KeyFile file) {
+    /** Reads a definition from an already parsed key file (whatever its duplicate mode). */
+    public static ParseResult<Accomplishment> read(AccomplishmentId id, String language, KeyFile file) {
         Optional<KeyFile.Section> found = file.section(SECTION);
         if (found.isEmpty()) {
             return ParseResult.malformed("no [" + SECTION + "] section");

@@ -78,39 +78,45 @@ public record ExtraInformationItem(
      * Reads a descriptor. {@code [label]} and {@code [description]} are required; {@code [example]} and
      * {@code [regex]} optional; other sections are ignored. Python's named-group syntax
      * ({@code (?P<name>...)}, {@code (?P=name)}) is translated to Java's; a pattern Java cannot compile is
-     * malformed.
+     * malformed. Parses with {@link KeyFile.Duplicates#LAST_WINS}, as the 2012 server read collection files.
      */
     public static ParseResult<ExtraInformationItem> parse(String itemName, String text) {
         if (!AccomplishmentId.isValidPart(itemName)) {
             return ParseResult.malformed("invalid item name '" + KeyFile.abbreviate(String.valueOf(itemName)) + "'");
         }
-        return KeyFile.parse(text).flatMap(file -> {
-            Optional<KeyFile.Section> label = file.section("label");
-            if (label.isEmpty()) {
-                return ParseResult.malformed("no [label] section");
+        return KeyFile.parse(text, KeyFile.Duplicates.LAST_WINS).flatMap(file -> read(itemName, file));
+    }
+
+    /** Reads a descriptor from an already parsed key file (whatever its duplicate mode). */
+    public static ParseResult<ExtraInformationItem> read(String itemName, KeyFile file) {
+        if (!AccomplishmentId.isValidPart(itemName)) {
+            return ParseResult.malformed("invalid item name '" + KeyFile.abbreviate(String.valueOf(itemName)) + "'");
+        }
+        Optional<KeyFile.Section> label = file.section("label");
+        if (label.isEmpty()) {
+            return ParseResult.malformed("no [label] section");
+        }
+        Optional<KeyFile.Section> description = file.section("description");
+        if (description.isEmpty()) {
+            return ParseResult.malformed("no [description] section");
+        }
+        Map<String, String> examples = file.section("example").map(KeyFile.Section::entries).orElse(Map.of());
+        Optional<Pattern> regex = Optional.empty();
+        Optional<KeyFile.Section> regexSection = file.section("regex");
+        if (regexSection.isPresent()) {
+            Optional<String> value = regexSection.get().get("value");
+            if (value.isEmpty() || value.get().isEmpty()) {
+                return ParseResult.malformed("[regex] has no value");
             }
-            Optional<KeyFile.Section> description = file.section("description");
-            if (description.isEmpty()) {
-                return ParseResult.malformed("no [description] section");
+            try {
+                regex = Optional.of(Pattern.compile(fromPythonSyntax(value.get())));
+            } catch (PatternSyntaxException e) {
+                return ParseResult.malformed("[regex] value is not a valid regular expression: "
+                        + e.getDescription() + " near index " + e.getIndex());
             }
-            Map<String, String> examples = file.section("example").map(KeyFile.Section::entries).orElse(Map.of());
-            Optional<Pattern> regex = Optional.empty();
-            Optional<KeyFile.Section> regexSection = file.section("regex");
-            if (regexSection.isPresent()) {
-                Optional<String> value = regexSection.get().get("value");
-                if (value.isEmpty() || value.get().isEmpty()) {
-                    return ParseResult.malformed("[regex] has no value");
-                }
-                try {
-                    regex = Optional.of(Pattern.compile(fromPythonSyntax(value.get())));
-                } catch (PatternSyntaxException e) {
-                    return ParseResult.malformed("[regex] value is not a valid regular expression: "
-                            + e.getDescription() + " near index " + e.getIndex());
-                }
-            }
-            return ParseResult.parsed(new ExtraInformationItem(itemName, label.get().entries(),
-                    description.get().entries(), examples, regex));
-        });
+        }
+        return ParseResult.parsed(new ExtraInformationItem(itemName, label.get().entries(),
+                description.get().entries(), examples, regex));
     }
 
     static String fromPythonSyntax(String pythonPattern) {

@@ -25,16 +25,25 @@ import java.util.regex.Pattern;
  *   <li>{@code #} or {@code ;} in the first column starts a comment line; there are no inline comments, so
  *       {@code help = #ubuntu on Freenode} keeps its value.</li>
  *   <li>Blank lines are skipped, also inside a continued value (Python 2 semantics).</li>
- *   <li>Strict (Python 3 {@code strict=True}): a duplicate section or a duplicate key in a section is
- *       malformed. Keys outside a section are malformed; blank and comment lines before the first section
- *       are allowed.</li>
+ *   <li>Duplicates depend on the {@link Duplicates} mode. {@link Duplicates#REFUSE} (the default, for
+ *       trophies and everything else that comes from a share) is Python 3's {@code strict=True}: a duplicate
+ *       section or a duplicate key in a section is malformed. {@link Duplicates#LAST_WINS} (for collection
+ *       files, which the administrator installs and the 2012 server read with Python 2's ConfigParser) does
+ *       what Python 2 did: a repeated key silently replaces the earlier value (keeping the key's original
+ *       position), and a repeated section header reopens and merges into the earlier section, whose keys
+ *       the later ones then replace. Each repeat is listed in {@link #duplicates()} so the caller can
+ *       report the sloppy file.</li>
+ *   <li>Keys outside a section are malformed; blank and comment lines before the first section are
+ *       allowed.</li>
  *   <li>Bounded: at most {@value #MAX_LINES} lines of at most {@value #MAX_LINE_LENGTH} characters; keys
  *       are {@code [A-Za-z0-9_][A-Za-z0-9_.+@-]*} up to 128 characters; control characters other than TAB
  *       are refused (they have no business in these files and could corrupt a terminal or a log).</li>
  * </ul>
  *
  * <p>Each section keeps its raw text (header line up to the next header, line endings normalised to
- * {@code \n}) because the signer must sign the {@code [trophy]} section exactly as read.
+ * {@code \n}) because the signer must sign the {@code [trophy]} section exactly as read. A section merged
+ * in {@link Duplicates#LAST_WINS} mode keeps the raw text of all its parts, in file order, and the line of
+ * its first header.
  */
 public final class KeyFile {
 
@@ -44,6 +53,37 @@ public final class KeyFile {
 
     private static final Pattern HEADER = Pattern.compile("\\[([^\\[\\]]+)\\][ \\t]*");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+@-]*");
+
+    /** What to do with a repeated key in a section, or a repeated section header. */
+    public enum Duplicates {
+        /** Malformed (Python 3 {@code strict=True}). The default; for anything a stranger may have written. */
+        REFUSE,
+        /**
+         * Python 2 ConfigParser: the last value of a key counts, repeated sections are merged; every repeat
+         * is recorded in {@link KeyFile#duplicates()}. Only for files the administrator installed.
+         */
+        LAST_WINS
+    }
+
+    /**
+     * A repeat accepted in {@link Duplicates#LAST_WINS} mode: a key (then {@code key} is present) or a
+     * section header (then {@code key} is empty) at {@code line} that repeats the one at {@code earlierLine}
+     * (the occurrence it replaces or merges into).
+     */
+    public record Duplicate(String section, Optional<String> key, int earlierLine, int line) {
+        public Duplicate {
+            Objects.requireNonNull(section, "section");
+            Objects.requireNonNull(key, "key");
+        }
+
+        /** E.g. {@code line 17: duplicate key 'depends' in section [accomplishment] (earlier at line 8)}. */
+        public String describe() {
+            return key.map(k -> "line " + line + ": duplicate key '" + k + "' in section [" + section
+                            + "] (earlier at line " + earlierLine + ")")
+                    .orElseGet(() -> "line " + line + ": duplicate section [" + section
+                            + "] (earlier at line " + earlierLine + ")");
+        }
+    }
 
     /** One {@code [name]} section: its entries in file order and its raw text. */
     public record Section(String name, int headerLine, Map<String, String> entries, String rawText) {
@@ -64,9 +104,11 @@ public final class KeyFile {
     }
 
     private final Map<String, Section> sections;
+    private final List<Duplicate> duplicates;
 
-    private KeyFile(Map<String, Section> sections) {
+    private KeyFile(Map<String, Section> sections, List<Duplicate> duplicates) {
         this.sections = Collections.unmodifiableMap(sections);
+        this.duplicates = List.copyOf(duplicates);
     }
 
     /** Sections in file order, by name. */
@@ -78,14 +120,28 @@ public final class KeyFile {
         return Optional.ofNullable(sections.get(name));
     }
 
+    /**
+     * The repeated keys and sections accepted in {@link Duplicates#LAST_WINS} mode, in file order; always
+     * empty in {@link Duplicates#REFUSE} mode.
+     */
+    public List<Duplicate> duplicates() {
+        return duplicates;
+    }
+
+    /** Strict parsing ({@link Duplicates#REFUSE}): for trophies and anything else from a share. */
     public static ParseResult<KeyFile> parse(String text) {
+        return parse(text, Duplicates.REFUSE);
+    }
+
+    public static ParseResult<KeyFile> parse(String text, Duplicates mode) {
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(mode, "mode");
         String normalised = normaliseLineEndings(text);
         List<String> lines = splitLines(normalised);
         if (lines.size() > MAX_LINES) {
             return ParseResult.malformed("more than " + MAX_LINES + " lines");
         }
-        return new Reader(lines).read();
+        return new Reader(lines, mode).read();
     }
 
     /** {@code \r\n} and a lone {@code \r} become {@code \n}, as Python's universal newlines do. */
@@ -116,17 +172,32 @@ public final class KeyFile {
     }
 
     private static final class Reader {
-        private final List<String> lines;
-        private final Map<String, Section> sections = new LinkedHashMap<>();
+        /** A section being collected; in LAST_WINS mode a repeated header reopens it. */
+        private static final class Open {
+            final String name;
+            final int headerLine;
+            final Map<String, String> entries = new LinkedHashMap<>();
+            final Map<String, Integer> keyLines = new HashMap<>();
+            final StringBuilder raw = new StringBuilder();
 
-        private String sectionName;
-        private int sectionStart = -1;
-        private Map<String, String> entries;
-        private Map<String, Integer> keyLines;
+            Open(String name, int headerLine) {
+                this.name = name;
+                this.headerLine = headerLine;
+            }
+        }
+
+        private final List<String> lines;
+        private final Duplicates mode;
+        private final Map<String, Open> sections = new LinkedHashMap<>();
+        private final List<Duplicate> duplicates = new ArrayList<>();
+
+        private Open current;
+        private int partStart = -1;
         private String currentKey;
 
-        Reader(List<String> lines) {
+        Reader(List<String> lines, Duplicates mode) {
             this.lines = lines;
+            this.mode = mode;
         }
 
         ParseResult<KeyFile> read() {
@@ -149,10 +220,10 @@ public final class KeyFile {
                     continue;
                 }
                 if (first == ' ' || first == '\t') {
-                    if (sectionName == null || currentKey == null) {
+                    if (current == null || currentKey == null) {
                         return ParseResult.malformed("line " + lineNo + ": indented line with no key to continue");
                     }
-                    entries.put(currentKey, entries.get(currentKey) + "\n" + line.strip());
+                    current.entries.put(currentKey, current.entries.get(currentKey) + "\n" + line.strip());
                     continue;
                 }
                 if (first == '[') {
@@ -167,8 +238,11 @@ public final class KeyFile {
                     return ParseResult.malformed(problem);
                 }
             }
-            closeSection(lines.size());
-            return ParseResult.parsed(new KeyFile(sections));
+            closePart(lines.size());
+            Map<String, Section> built = new LinkedHashMap<>();
+            sections.forEach((name, open) -> built.put(name,
+                    new Section(name, open.headerLine, open.entries, open.raw.toString())));
+            return ParseResult.parsed(new KeyFile(built, duplicates));
         }
 
         /** Returns why the header is unacceptable, or null. */
@@ -182,22 +256,28 @@ public final class KeyFile {
             if (!name.equals(name.strip())) {
                 return "line " + lineNo + ": section name has surrounding spaces";
             }
-            closeSection(index);
-            if (sections.containsKey(name)) {
-                return "line " + lineNo + ": duplicate section [" + name
-                        + "] (first at line " + sections.get(name).headerLine() + ")";
+            closePart(index);
+            Open earlier = sections.get(name);
+            if (earlier != null) {
+                if (mode == Duplicates.REFUSE) {
+                    return "line " + lineNo + ": duplicate section [" + name
+                            + "] (first at line " + earlier.headerLine + ")";
+                }
+                // Python 2 ConfigParser: the repeated header reopens the section and the keys merge into it.
+                duplicates.add(new Duplicate(name, Optional.empty(), earlier.headerLine, lineNo));
+                current = earlier;
+            } else {
+                current = new Open(name, lineNo);
+                sections.put(name, current);
             }
-            sectionName = name;
-            sectionStart = index;
-            entries = new LinkedHashMap<>();
-            keyLines = new HashMap<>();
+            partStart = index;
             currentKey = null;
             return null;
         }
 
         /** Returns why the entry is unacceptable, or null. */
         private String addEntry(String line, int lineNo) {
-            if (sectionName == null) {
+            if (current == null) {
                 return "line " + lineNo + ": key outside any section (a [section] header must come first)";
             }
             int separator = firstSeparator(line);
@@ -209,26 +289,29 @@ public final class KeyFile {
                 return "line " + lineNo + ": invalid key '" + abbreviate(key) + "'";
             }
             key = key.toLowerCase(Locale.ROOT);
-            Integer first = keyLines.get(key);
-            if (first != null) {
-                return "line " + lineNo + ": duplicate key '" + key + "' in section ["
-                        + sectionName + "] (first at line " + first + ")";
+            Integer earlier = current.keyLines.get(key);
+            if (earlier != null) {
+                if (mode == Duplicates.REFUSE) {
+                    return "line " + lineNo + ": duplicate key '" + key + "' in section ["
+                            + current.name + "] (first at line " + earlier + ")";
+                }
+                // Python 2 ConfigParser: the later value replaces the earlier one, in the key's first position.
+                duplicates.add(new Duplicate(current.name, Optional.of(key), earlier, lineNo));
             }
-            keyLines.put(key, lineNo);
-            entries.put(key, line.substring(separator + 1).strip());
+            current.keyLines.put(key, lineNo);
+            current.entries.put(key, line.substring(separator + 1).strip());
             currentKey = key;
             return null;
         }
 
-        private void closeSection(int endIndex) {
-            if (sectionName == null || sections.containsKey(sectionName)) {
+        /** Appends the lines since the current part's header to its section's raw text. */
+        private void closePart(int endIndex) {
+            if (current == null) {
                 return;
             }
-            StringBuilder raw = new StringBuilder();
-            for (int i = sectionStart; i < endIndex; i++) {
-                raw.append(lines.get(i)).append('\n');
+            for (int i = partStart; i < endIndex; i++) {
+                current.raw.append(lines.get(i)).append('\n');
             }
-            sections.put(sectionName, new Section(sectionName, sectionStart + 1, entries, raw.toString()));
         }
     }
 

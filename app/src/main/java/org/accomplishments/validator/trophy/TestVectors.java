@@ -16,18 +16,24 @@ public record TestVectors(Map<String, String> success, Map<String, String> failu
         failure = Collections.unmodifiableMap(new LinkedHashMap<>(failure));
     }
 
-    /** Both sections are required: a vector file with only one side cannot show a change. */
+    /**
+     * Parses with {@link KeyFile.Duplicates#LAST_WINS}, as the 2012 tools read collection files. Both sections
+     * are required: a vector file with only one side cannot show a change.
+     */
     public static ParseResult<TestVectors> parse(String text) {
-        return KeyFile.parse(text).flatMap(file -> {
-            var success = file.section("success");
-            if (success.isEmpty()) {
-                return ParseResult.malformed("no [success] section");
-            }
-            var failure = file.section("failure");
-            if (failure.isEmpty()) {
-                return ParseResult.malformed("no [failure] section");
-            }
-            return ParseResult.parsed(new TestVectors(success.get().entries(), failure.get().entries()));
-        });
+        return KeyFile.parse(text, KeyFile.Duplicates.LAST_WINS).flatMap(TestVectors::read);
+    }
+
+    /** Reads test vectors from an already parsed key file (whatever its duplicate mode). */
+    public static ParseResult<TestVectors> read(KeyFile file) {
+        var success = file.section("success");
+        if (success.isEmpty()) {
+            return ParseResult.malformed("no [success] section");
+        }
+        var failure = file.section("failure");
+        if (failure.isEmpty()) {
+            return ParseResult.malformed("no [failure] section");
+        }
+        return ParseResult.parsed(new TestVectors(success.get().entries(), failure.get().entries()));
     }
 }

@@ -55,6 +55,7 @@ class CollectionLoaderTest {
         write(community.resolve("en/top-level.accomplishment"), definition("Top"));
         AccomplishmentCatalog catalog = loader.load(List.of(tmp));
         assertEquals(List.of(), catalog.problems());
+        assertEquals(List.of(), catalog.warnings());
         assertEquals(2, catalog.size());
         assertEquals("First Bug", catalog.find(FIRST_BUG).orElseThrow().title());
         assertTrue(catalog.find(new AccomplishmentId("community", "top-level")).isPresent());
@@ -166,6 +167,44 @@ class CollectionLoaderTest {
                 new LoadProblem(badRegex, "[regex] value is not a valid regular expression: Unclosed group near index 1"),
                 new LoadProblem(badVectors, "no [failure] section")),
                 catalog.problems());
+    }
+
+    @Test
+    void repeatedKeysAndSectionsInCollectionFilesLoadLastWinsWithAWarning() throws IOException {
+        Path community = collection(tmp, "en");
+        write(community.resolve("en/registered.accomplishment"), definition("Registered"));
+        Path twice = write(community.resolve("en/first-bug.accomplishment"), definition("First Bug")
+                + "depends = community/registered, community/other\ndepends = community/registered\n");
+        Path item = write(community.resolve("extrainformation/email"),
+                "[label]\nen = Old\n[description]\nen = d\n[label]\nen = Email\n");
+        Path vectors = write(tmp.resolve("tests/community/first-bug"),
+                "[success]\nemail = a@example.org\nemail = b@example.org\n[failure]\nemail = c@example.org\n");
+        AccomplishmentCatalog catalog = loader.load(List.of(tmp));
+        assertEquals(List.of(), catalog.problems());
+        assertEquals(List.of(new AccomplishmentId("community", "registered")),
+                catalog.find(FIRST_BUG).orElseThrow().depends());
+        assertEquals("Email", catalog.extraInformation("community", "email").orElseThrow().label("en").orElseThrow());
+        assertEquals("b@example.org", catalog.testVectors(FIRST_BUG).orElseThrow().success().get("email"));
+        String python2 = ", as with the 2012 server (Python 2 ConfigParser)";
+        assertEquals(List.of(
+                new LoadWarning(twice, "line 6: duplicate key 'depends' in section [accomplishment] (earlier at line 5);"
+                        + " the last value counts" + python2),
+                new LoadWarning(item, "line 5: duplicate section [label] (earlier at line 1); the sections are merged" + python2),
+                new LoadWarning(item, "line 6: duplicate key 'en' in section [label] (earlier at line 2);"
+                        + " the last value counts" + python2),
+                new LoadWarning(vectors, "line 3: duplicate key 'email' in section [success] (earlier at line 2);"
+                        + " the last value counts" + python2)),
+                catalog.warnings());
+    }
+
+    @Test
+    void aFileThatDoesNotLoadGetsAProblemAndNoWarning() throws IOException {
+        Path community = collection(tmp, "en");
+        Path broken = write(community.resolve("en/first-bug.accomplishment"),
+                "[accomplishment]\ndescription = d\ndescription = again\n");
+        AccomplishmentCatalog catalog = loader.load(List.of(tmp));
+        assertEquals(List.of(new LoadProblem(broken, "[accomplishment] has no title")), catalog.problems());
+        assertEquals(List.of(), catalog.warnings());
     }
 
     @Test

@@ -100,9 +100,19 @@ class AccomplishmentParserTest {
                 reason("[accomplishment]\ntitle=t\ndescription=d\nneeds-information=../secret\n"));
     }
 
+    static final String REPEATED_DEPENDS = "[accomplishment]\ntitle=t\ndescription=d\ndepends = a/b, a/c\ndepends=a/b\n";
+
     @Test
-    void aDuplicateKeyIsMalformedAsInTheRealArchaeologistFile() {
+    void aRepeatedKeyCountsWithItsLastValueAsInTheRealArchaeologistFile() {
+        // Definitions are installed by the administrator and were read by Python 2's ConfigParser: last wins.
+        Accomplishment a = AccomplishmentParser.parse(ID, "en", REPEATED_DEPENDS).orElseThrow();
+        assertEquals(List.of(new AccomplishmentId("a", "b")), a.depends());
+    }
+
+    @Test
+    void readingAStrictlyParsedKeyFileStillRefusesTheRepeat() {
         assertEquals("line 5: duplicate key 'depends' in section [accomplishment] (first at line 4)",
-                reason("[accomplishment]\ntitle=t\ndescription=d\ndepends = a/b, a/c\ndepends=a/b\n"));
+                KeyFile.parse(REPEATED_DEPENDS).flatMap(file -> AccomplishmentParser.read(ID, "en", file))
+                        .failure().orElseThrow());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class KeyFileTest {
@@ -112,6 +113,68 @@ class KeyFileTest {
     @Test
     void aDuplicateSectionIsMalformed() {
         assertEquals("line 3: duplicate section [a] (first at line 1)", reason("[a]\nx=1\n[a]\ny=2\n"));
+    }
+
+    @Test
+    void refuseIsTheDefaultAndNeverListsDuplicates() {
+        String text = "[a]\ndepends = x/y\ndepends = x/z\n";
+        assertEquals(KeyFile.parse(text).failure(), KeyFile.parse(text, KeyFile.Duplicates.REFUSE).failure());
+        assertTrue(parsed("[a]\nx = 1\n").duplicates().isEmpty());
+        assertTrue(KeyFile.parse("[a]\nx = 1\n", KeyFile.Duplicates.REFUSE).orElseThrow().duplicates().isEmpty());
+    }
+
+    static KeyFile lastWins(String text) {
+        return KeyFile.parse(text, KeyFile.Duplicates.LAST_WINS).orElseThrow();
+    }
+
+    @Test
+    void inLastWinsModeTheLastValueOfARepeatedKeyCountsAndTheRepeatIsListed() {
+        // As in the real askubuntu-archaeologist definition, read by Python 2's ConfigParser in 2012.
+        KeyFile file = lastWins("[accomplishment]\ntitle = t\ndepends = a/b, a/c\nhelp = h\nDepends=a/b\n");
+        var section = file.section("accomplishment").orElseThrow();
+        assertEquals("a/b", section.get("depends").orElseThrow());
+        assertEquals(List.of("title", "depends", "help"), List.copyOf(section.entries().keySet()),
+                "the key keeps its first position, as in Python 2.7's OrderedDict");
+        assertEquals(List.of(new KeyFile.Duplicate("accomplishment", Optional.of("depends"), 3, 5)), file.duplicates());
+        assertEquals("line 5: duplicate key 'depends' in section [accomplishment] (earlier at line 3)",
+                file.duplicates().get(0).describe());
+    }
+
+    @Test
+    void inLastWinsModeEachRepeatIsListedAgainstTheOccurrenceItReplaces() {
+        KeyFile file = lastWins("[a]\nx = 1\nx = 2\n    continued\nx = 3\n");
+        assertEquals("3", file.section("a").orElseThrow().get("x").orElseThrow());
+        assertEquals(List.of(new KeyFile.Duplicate("a", Optional.of("x"), 2, 3),
+                new KeyFile.Duplicate("a", Optional.of("x"), 3, 5)), file.duplicates());
+    }
+
+    @Test
+    void inLastWinsModeAContinuationExtendsTheReplacingValue() {
+        KeyFile file = lastWins("[a]\nsteps = old\n    old too\nsteps = new\n    new too\n");
+        assertEquals("new\nnew too", file.section("a").orElseThrow().get("steps").orElseThrow());
+    }
+
+    @Test
+    void inLastWinsModeARepeatedSectionIsMergedLikePython2() {
+        KeyFile file = lastWins("[a]\nx = 1\ny = 2\n[b]\nz = 3\n[a]\ny = two\nw = 4\n");
+        assertEquals(List.of("a", "b"), List.copyOf(file.sections().keySet()));
+        var a = file.section("a").orElseThrow();
+        assertEquals(java.util.Map.of("x", "1", "y", "two", "w", "4"), a.entries());
+        assertEquals(List.of("x", "y", "w"), List.copyOf(a.entries().keySet()));
+        assertEquals(1, a.headerLine());
+        assertEquals("[a]\nx = 1\ny = 2\n[a]\ny = two\nw = 4\n", a.rawText(), "all parts, in file order");
+        assertEquals("[b]\nz = 3\n", file.section("b").orElseThrow().rawText());
+        assertEquals(List.of(new KeyFile.Duplicate("a", Optional.empty(), 1, 6),
+                new KeyFile.Duplicate("a", Optional.of("y"), 3, 7)), file.duplicates());
+        assertEquals("line 6: duplicate section [a] (earlier at line 1)", file.duplicates().get(0).describe());
+    }
+
+    @Test
+    void lastWinsModeRelaxesOnlyDuplicates() {
+        assertEquals("line 3: expected 'key = value' or 'key: value'",
+                KeyFile.parse("[a]\nx = 1\njust words\nx = 2\n", KeyFile.Duplicates.LAST_WINS).failure().orElseThrow());
+        assertEquals("line 1: key outside any section (a [section] header must come first)",
+                KeyFile.parse("x = 1\nx = 2\n", KeyFile.Duplicates.LAST_WINS).failure().orElseThrow());
     }
 
     @Test

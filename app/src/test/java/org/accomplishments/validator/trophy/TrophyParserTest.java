@@ -127,6 +127,15 @@ class TrophyParserTest {
     }
 
     @Test
+    void trophiesStayStrictAlthoughCollectionFilesAcceptRepeats() {
+        // A stranger's trophy never gets Python 2's last-wins reading: which value would the signer have meant?
+        assertEquals("line 8: duplicate key 'launchpad-email' in section [trophy] (first at line 7)",
+                refused(REPORT_FIRST_BUG + "Launchpad-Email = mallory@example.org\n").detail());
+        assertEquals("line 8: duplicate section [trophy] (first at line 1)",
+                refused(REPORT_FIRST_BUG + "[trophy]\nid = ubuntu-community/other\n").detail());
+    }
+
+    @Test
     void neededItemNamesMustBePlainAndMayNotShadowTrophyKeys() {
         assertEquals("needs-information names an invalid item '../../.ssh/id_rsa'",
                 refused("[trophy]\nid = a/b\nneeds-information = ../../.ssh/id_rsa\n").detail());
