@@ -19,7 +19,8 @@ public class InstalledCollections {
     private volatile AccomplishmentCatalog catalog;
 
     public InstalledCollections(CollectionSettings settings) {
-        this.roots = List.copyOf(settings.getPath());
+        // Absolute, because logic scripts found under them are run by absolute path.
+        this.roots = settings.getPath().stream().map(p -> p.toAbsolutePath().normalize()).toList();
     }
 
     public List<Path> roots() {

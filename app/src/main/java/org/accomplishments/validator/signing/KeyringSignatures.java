@@ -9,10 +9,10 @@ import java.util.Optional;
 @Singleton
 public class KeyringSignatures implements Signatures {
     private final ValidationKeyring keyring;
-    private final TrophySigner signer;
+    private final ClearsignSigner signer;
     private final SignatureVerifier verifier;
 
-    public KeyringSignatures(ValidationKeyring keyring, TrophySigner signer, SignatureVerifier verifier) {
+    public KeyringSignatures(ValidationKeyring keyring, ClearsignSigner signer, SignatureVerifier verifier) {
         this.keyring = keyring;
         this.signer = signer;
         this.verifier = verifier;
@@ -24,8 +24,9 @@ public class KeyringSignatures implements Signatures {
     }
 
     @Override
-    public Signed sign(String text) {
-        SignedText signed = signer.sign(text);
+    public Signed sign(java.util.function.Function<String, String> textForKey) {
+        SigningKey key = keyring.active();
+        SignedText signed = signer.sign(key, textForKey.apply(key.fingerprint()));
         return new Signed(signed.armored(), signed.fingerprint());
     }
 

@@ -18,7 +18,7 @@ public class SigningFactory {
     }
 
     @Singleton
-    TrophySigner signer(ValidationKeyring keyring, SigningSettings settings) {
+    ClearsignSigner signer(ValidationKeyring keyring, SigningSettings settings) {
         return new ClearsignSigner(keyring, hash(settings.getHash()));
     }
 

@@ -18,8 +18,9 @@ public class ScriptRunnerFactory {
     @Singleton
     LogicScriptRunner logicScriptRunner(@Value("${validator.data-dir}") Path dataDir, ValidationSettings settings) {
         try {
-            Path work = Files.createDirectories(dataDir.resolve("work"));
-            Path python = PythonStandIn.install(dataDir.resolve("python"));
+            Path home = dataDir.toAbsolutePath().normalize();
+            Path work = Files.createDirectories(home.resolve("work"));
+            Path python = PythonStandIn.install(home.resolve("python"));
             ScriptSettings defaults = ScriptSettings.defaults(work, python);
             return new LogicScriptRunner(defaults.withTimeout(settings.getScriptTimeout())
                     .withOutputCapBytes(settings.getScriptOutputCap())

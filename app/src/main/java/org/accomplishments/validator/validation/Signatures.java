@@ -10,7 +10,11 @@ public interface Signatures {
 
     String activeFingerprint();
 
-    Signed sign(String text);
+    /**
+     * Signs with the active key the text built for that key's fingerprint, so a rotation in between can never make
+     * the {@code key =} line of the text and the signature disagree.
+     */
+    Signed sign(java.util.function.Function<String, String> textForKey);
 
     /** The signed text, when {@code armored} is a good cleartext signature by one of our keys (active or retired). */
     Optional<String> verifiedText(String armored);

@@ -370,9 +370,9 @@ public class ValidationPipeline implements AutoCloseable {
         TrophyRow signing = row.trophyState() == TrophyState.SIGNING ? row
                 : ledger.move(row.moveTo(TrophyState.SIGNING, null, null, now.plus(lease), now), "accomplished",
                 "the logic script answered accomplished; signing");
-        ValidationBinding binding = new ValidationBinding(share.id(), ValidationBinding.sanitise(share.owner()), now,
-                signatures.activeFingerprint());
-        Signatures.Signed signed = signatures.sign(SignedTrophyText.compose(trophy, binding));
+        String owner = ValidationBinding.sanitise(share.owner());
+        Signatures.Signed signed = signatures.sign(key -> SignedTrophyText.compose(trophy,
+                new ValidationBinding(share.id(), owner, now, key)));
         folder.writeAtomically(row.path() + ".asc", signed.armored().getBytes(StandardCharsets.UTF_8));
         folder.delete(row.path() + ".rejected"); // a verdict about an older content of this file
         ledger.move(signing.withSignedBy(signed.fingerprint()).moveTo(TrophyState.SIGNED, null,
