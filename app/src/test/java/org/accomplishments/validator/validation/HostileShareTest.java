@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A share is written by a stranger. Whatever it holds, no file outside it is read or written, each entry gets
  * its verdict, and the service keeps working for everyone else.
  */
-@MicronautTest
+@MicronautTest(transactional = false)
 class HostileShareTest extends PipelineScenario {
     @Inject
     @Client("/")
@@ -152,7 +152,8 @@ class HostileShareTest extends PipelineScenario {
         var decided = await(() -> registry.find(flood.id()).filter(s -> s.state() != ShareState.OFFERED),
                 Duration.ofSeconds(30), "a decision on the flooded share");
 
-        assertEquals(ShareState.REFUSED, decided.state());
+        // Refused as an offer when it arrives full, or marked over its limit when it fills up after acceptance.
+        assertTrue(decided.state() == ShareState.REFUSED || decided.state() == ShareState.OVER_LIMIT, decided.state().name());
         assertTrue(decided.reason().contains("max-files-per-share"), decided.reason());
         assertFalse(Files.exists(flood.asc("ok")));
         assertServiceUp();

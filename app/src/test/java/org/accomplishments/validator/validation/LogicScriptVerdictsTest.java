@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What each answer of a logic script leads to, through the whole running service. */
-@MicronautTest
+@MicronautTest(transactional = false)
 class LogicScriptVerdictsTest extends PipelineScenario {
 
     @Override

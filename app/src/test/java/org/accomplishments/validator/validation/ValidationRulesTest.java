@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each check before the logic script, and the reason a user is told when it fails. */
-@MicronautTest
+@MicronautTest(transactional = false)
 class ValidationRulesTest extends PipelineScenario {
 
     @Override
