@@ -101,6 +101,7 @@ public class TrophyLedger {
     @Transactional
     public void resumeAfterRestart() {
         trophies.releaseAllLeases();
+        trophies.resumeInterruptedWrites(clock.instant());
     }
 
     public Optional<TrophyRow> find(long id) {

@@ -38,6 +38,9 @@ public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
     @Query("UPDATE trophy SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL")
     long releaseAllLeases();
 
+    @Query("UPDATE trophy SET next_attempt_at = :now WHERE state IN ('SIGNING', 'REJECTING')")
+    long resumeInterruptedWrites(Instant now);
+
     @Query("SELECT COUNT(*) FROM trophy WHERE share_id = :shareId AND accomplishment_id = :accomplishmentId "
             + "AND state = 'SIGNED'")
     long countSigned(String shareId, String accomplishmentId);

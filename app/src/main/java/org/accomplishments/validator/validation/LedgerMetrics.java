@@ -1,0 +1,46 @@
+package org.accomplishments.validator.validation;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code validator_trophies{state=...}}: how many trophies are in each state (waiting ones included), read from
+ * the ledger at most every few seconds however often the metrics are scraped.
+ */
+@Context
+public class LedgerMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerMetrics.class);
+    private static final long MAX_AGE_NANOS = 5_000_000_000L;
+
+    private final TrophyLedger ledger;
+    private volatile Map<String, Long> counts = Map.of();
+    private volatile long readAt;
+
+    public LedgerMetrics(TrophyLedger ledger, MeterRegistry meters) {
+        this.ledger = ledger;
+        for (TrophyState state : TrophyState.values()) {
+            String name = state.name().toLowerCase(Locale.ROOT);
+            Gauge.builder("validator.trophies", this, m -> m.count(name))
+                    .description("Trophies in the ledger by state").tag("state", name).register(meters);
+        }
+    }
+
+    private double count(String state) {
+        long now = System.nanoTime();
+        if (now - readAt > MAX_AGE_NANOS) {
+            try {
+                counts = ledger.countsByState();
+                readAt = now;
+            } catch (RuntimeException e) {
+                LOG.debug("cannot read the ledger for metrics: {}", e.toString());
+            }
+        }
+        return counts.getOrDefault(state, 0L);
+    }
+}
