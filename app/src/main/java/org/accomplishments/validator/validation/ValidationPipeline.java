@@ -335,6 +335,11 @@ public class ValidationPipeline implements AutoCloseable {
         } else {
             waitFor(counted, RejectionReason.DEPENDENCIES_UNMET.wireName(), "waiting for " + unsigned
                     + " to be signed for this share", delay.get());
+            // A dependency signed while we checked woke nobody (we were not WAITING yet): look once more.
+            if (await.unsigned().stream().allMatch(d -> ledger.isSigned(row.shareId(), d))) {
+                ledger.wakeDependents(row.shareId());
+                wake();
+            }
         }
     }
 
