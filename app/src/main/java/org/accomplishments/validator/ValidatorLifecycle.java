@@ -6,7 +6,6 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import org.accomplishments.validator.collection.InstalledCollections;
-import org.accomplishments.validator.schedule.Housekeeping;
 import org.accomplishments.validator.schedule.JobSchedule;
 import org.accomplishments.validator.schedule.ScheduleSettings;
 import org.accomplishments.validator.share.Share;
@@ -16,6 +15,7 @@ import org.accomplishments.validator.signing.ValidationKeyring;
 import org.accomplishments.validator.validation.TrophyInbox;
 import org.accomplishments.validator.validation.TrophyLedger;
 import org.accomplishments.validator.validation.ValidationPipeline;
+import org.accomplishments.validator.validation.script.LogicScriptRunner;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -44,13 +44,13 @@ public class ValidatorLifecycle {
     private final ValidationPipeline pipeline;
     private final JobSchedule jobs;
     private final Scheduler scheduler;
-    private final Housekeeping housekeeping;
+    private final LogicScriptRunner scripts;
     private final boolean clustered;
 
     public ValidatorLifecycle(@Value("${validator.data-dir}") Path dataDir, ValidationKeyring keyring,
                               InstalledCollections collections, TrophyLedger ledger, ShareBackend backend,
                               ShareRegistry registry, TrophyInbox inbox, ValidationPipeline pipeline, JobSchedule jobs,
-                              Scheduler scheduler, Housekeeping housekeeping, ScheduleSettings cluster) {
+                              Scheduler scheduler, LogicScriptRunner scripts, ScheduleSettings cluster) {
         this.dataDir = dataDir;
         this.keyring = keyring;
         this.collections = collections;
@@ -61,7 +61,7 @@ public class ValidatorLifecycle {
         this.pipeline = pipeline;
         this.jobs = jobs;
         this.scheduler = scheduler;
-        this.housekeeping = housekeeping;
+        this.scripts = scripts;
         this.clustered = cluster.isEnabled();
     }
 
@@ -74,7 +74,7 @@ public class ValidatorLifecycle {
         if (!clustered) {
             // Alone on this database: no lease or temporary file can belong to a live process.
             ledger.resumeAfterRestart();
-            housekeeping.removeStaleWorkDirectories(Duration.ZERO);
+            scripts.removeStaleWorkDirectories(Duration.ZERO);
         }
         inbox.setStartupClean(!clustered);
         backend.start(inbox);

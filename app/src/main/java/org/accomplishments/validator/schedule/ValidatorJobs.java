@@ -6,6 +6,7 @@ import org.accomplishments.validator.share.ShareBackendException;
 import org.accomplishments.validator.signing.ValidationKeyring;
 import org.accomplishments.validator.validation.TrophyInbox;
 import org.accomplishments.validator.validation.ValidationPipeline;
+import org.accomplishments.validator.validation.script.LogicScriptRunner;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -99,15 +100,18 @@ public final class ValidatorJobs {
     @Singleton
     @DisallowConcurrentExecution
     public static class HousekeepingJob implements Job {
-        private final Housekeeping housekeeping;
+        private final LogicScriptRunner scripts;
 
-        public HousekeepingJob(Housekeeping housekeeping) {
-            this.housekeeping = housekeeping;
+        public HousekeepingJob(LogicScriptRunner scripts) {
+            this.scripts = scripts;
         }
 
         @Override
         public void execute(JobExecutionContext context) {
-            housekeeping.removeStaleWorkDirectories(java.time.Duration.ofHours(1));
+            int removed = scripts.removeStaleWorkDirectories(java.time.Duration.ofHours(1));
+            if (removed > 0) {
+                LOG.info("removed {} work directories left by interrupted logic-script runs", removed);
+            }
         }
     }
 }

@@ -214,6 +214,34 @@ public final class LogicScriptRunner {
     }
 
     /**
+     * Removes run directories older than {@code age} that a process killed mid-run left behind. Runs delete their
+     * own directory, and none lasts longer than the time limit, so an old one belongs to nobody.
+     *
+     * @return how many were removed
+     */
+    public int removeStaleWorkDirectories(java.time.Duration age) {
+        Path root = settings.workRoot();
+        if (!Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        int removed = 0;
+        try (java.nio.file.DirectoryStream<Path> runs = Files.newDirectoryStream(root, "run-*")) {
+            for (Path run : runs) {
+                BasicFileAttributes attrs = Files.readAttributes(run, BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!attrs.lastModifiedTime().toInstant().isAfter(cutoff)) {
+                    deleteTree(run);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot clean " + root, e);
+        }
+        return removed;
+    }
+
+    /**
      * Deletes the run's directory without following links (a script may leave a symlink to / behind) and despite
      * permissions it removed from its own subdirectories.
      */
