@@ -36,11 +36,12 @@ CREATE TABLE trophy (
     next_attempt_at   TIMESTAMP WITH TIME ZONE,
     reason            VARCHAR(40),
     detail            VARCHAR(2000),
+    waiting_for       VARCHAR(2000),                   -- ',dep/one,dep/two,': unsigned dependencies it waits for
     signed_by         VARCHAR(40),
     first_seen_at     TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at        TIMESTAMP WITH TIME ZONE NOT NULL,
     verdict_at        TIMESTAMP WITH TIME ZONE,
-    lease_owner       VARCHAR(100),
+    lease_owner       VARCHAR(100),                    -- the claim token of the worker processing it
     lease_until       TIMESTAMP WITH TIME ZONE,
     CONSTRAINT trophy_content UNIQUE (share_id, path, sha256)
 );

@@ -31,8 +31,8 @@ public class ShareAcceptor {
         this.policy = policy;
     }
 
-    /** What one round decided. */
-    public record Round(List<Share> accepted, List<Share> refused, int gone) {
+    /** What one round decided: newly accepted (or moved) shares, refusals, ids no longer offered. */
+    public record Round(List<Share> accepted, List<Share> refused, List<String> gone) {
     }
 
     public synchronized Round acceptOffers() throws ShareBackendException {
@@ -47,6 +47,14 @@ public class ShareAcceptor {
                 continue;
             }
             Optional<Share> known = registry.find(offer.shareId());
+            if (known.isPresent() && known.get().accepted() && !known.get().folder().equals(offer.folder())) {
+                // Same share id, new folder (a renamed directory, a new visible name): follow it there.
+                LOG.info("share {} moved from {} to {}", offer.shareId(), known.get().folder(), offer.folder());
+                Share moved = registry.record(backend.name(), offer, ShareState.ACCEPTED, null);
+                backend.follow(moved);
+                accepted.add(moved);
+                continue;
+            }
             if (known.isPresent() && known.get().state() != ShareState.OFFERED && known.get().state() != ShareState.GONE) {
                 continue; // decided before
             }
@@ -58,12 +66,12 @@ public class ShareAcceptor {
                 MDC.remove("share");
             }
         }
-        int gone = 0;
+        List<String> gone = new java.util.ArrayList<>();
         for (Share share : registry.accepted()) {
             if (!seen.contains(share.id())) {
                 registry.changeState(share.id(), ShareState.GONE, "no longer offered by the " + backend.name() + " backend");
                 LOG.info("share {} is no longer offered; marked gone", share.id());
-                gone++;
+                gone.add(share.id());
             }
         }
         return new Round(accepted, refused, gone);

@@ -77,6 +77,10 @@ public final class ShareFolder {
     }
 
     public Listing list(int limit) throws IOException {
+        return Bounded.call(() -> listNow(limit), root.toString());
+    }
+
+    private Listing listNow(int limit) throws IOException {
         List<Entry> entries = new ArrayList<>();
         long[] totals = new long[2];
         boolean truncated;
@@ -156,9 +160,18 @@ public final class ShareFolder {
         }
     }
 
-    /** Reads a regular file of at most {@code maxBytes}; links, FIFOs, devices and directories are not opened. */
+    /**
+     * Reads a regular file of at most {@code maxBytes}; links, FIFOs, devices and directories are not opened.
+     *
+     * @throws BlockedReadException when the read did not finish in time: a FIFO swapped in between the type check
+     *                              and the open blocks the open itself, which Java cannot make non-blocking
+     */
     public ReadResult read(String relativePath, long maxBytes) throws IOException {
         List<String> parts = RelativePath.split(relativePath);
+        return Bounded.call(() -> readNow(parts, maxBytes), relativePath);
+    }
+
+    private ReadResult readNow(List<String> parts, long maxBytes) throws IOException {
         try (SecureDirectoryStream<Path> dir = openParent(parts)) {
             if (dir == null) {
                 return new ReadResult.Missing();
@@ -207,8 +220,16 @@ public final class ShareFolder {
      */
     public void writeAtomically(String relativePath, byte[] content) throws IOException {
         List<String> parts = RelativePath.split(relativePath);
+        requireOwnFile(parts.get(parts.size() - 1));
+        Bounded.call(() -> {
+            writeNow(parts, content, relativePath);
+            return null;
+        }, relativePath);
+        syncDirectory(parts);
+    }
+
+    private void writeNow(List<String> parts, byte[] content, String relativePath) throws IOException {
         String fileName = parts.get(parts.size() - 1);
-        requireOwnFile(fileName);
         try (SecureDirectoryStream<Path> dir = openParent(parts)) {
             if (dir == null) {
                 throw new NoSuchFileException(relativePath, null, "the folder is gone");
@@ -239,7 +260,6 @@ public final class ShareFolder {
                 }
             }
         }
-        syncDirectory(parts);
     }
 
     /** Removes one of the server's own files; returns whether one was there. */
@@ -249,6 +269,10 @@ public final class ShareFolder {
         if (!isTemporaryName(fileName)) {
             requireOwnFile(fileName);
         }
+        return Bounded.call(() -> deleteNow(parts, fileName), relativePath);
+    }
+
+    private boolean deleteNow(List<String> parts, String fileName) throws IOException {
         try (SecureDirectoryStream<Path> dir = openParent(parts)) {
             if (dir == null) {
                 return false;
@@ -338,12 +362,19 @@ public final class ShareFolder {
     }
 
     private void syncDirectory(List<String> parts) {
-        Path directory = root;
+        Path dir = root;
         for (int i = 0; i < parts.size() - 1; i++) {
-            directory = directory.resolve(parts.get(i));
+            dir = dir.resolve(parts.get(i));
         }
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ, NOFOLLOW)) {
-            channel.force(true);
+        Path directory = dir;
+        try {
+            // Opened by path: bounded in time like every read, in case a FIFO was swapped in for the folder.
+            Bounded.call(() -> {
+                try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ, NOFOLLOW)) {
+                    channel.force(true);
+                }
+                return null;
+            }, directory.toString());
         } catch (IOException ignored) {
             // The rename is done; a directory fsync is durability on power loss only, not correctness.
         }

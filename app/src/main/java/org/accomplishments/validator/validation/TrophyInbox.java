@@ -3,6 +3,7 @@ package org.accomplishments.validator.validation;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.accomplishments.validator.share.AcceptancePolicy;
+import org.accomplishments.validator.share.BlockedReadException;
 import org.accomplishments.validator.share.Share;
 import org.accomplishments.validator.share.ShareAcceptor;
 import org.accomplishments.validator.share.ShareBackend;
@@ -45,6 +46,7 @@ public class TrophyInbox implements ShareEvents {
     /** The digest recorded for an entry whose bytes were not read (a link, a FIFO, a file over the size limit). */
     public static final String UNREAD = "0".repeat(64);
     private static final Duration STALE_TEMPORARY = Duration.ofMinutes(10);
+    private static final int FULL_RECONCILE_EVERY = 10;
 
     private final ShareBackend backend;
     private final ShareRegistry registry;
@@ -53,6 +55,7 @@ public class TrophyInbox implements ShareEvents {
     private final AcceptancePolicy policy;
     private final ShareSettings settings;
     private final Provider<ValidationPipeline> pipeline;
+    private final VerdictFiles verdictFiles;
     private final Map<String, Object> shareLocks = new ConcurrentHashMap<>();
     /** What each path looked like when last recorded: an unchanged size and mtime means no read, no hash, no query. */
     private final Map<String, Map<String, Seen>> seen = new ConcurrentHashMap<>();
@@ -65,6 +68,7 @@ public class TrophyInbox implements ShareEvents {
         return t;
     });
     private volatile boolean startupClean = true;
+    private final java.util.concurrent.atomic.AtomicInteger rescans = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Instant lastFullScan;
     private volatile Duration lastFullScanTook;
 
@@ -72,7 +76,8 @@ public class TrophyInbox implements ShareEvents {
     }
 
     public TrophyInbox(ShareBackend backend, ShareRegistry registry, ShareAcceptor acceptor, TrophyLedger ledger,
-                       AcceptancePolicy policy, ShareSettings settings, Provider<ValidationPipeline> pipeline) {
+                       AcceptancePolicy policy, ShareSettings settings, Provider<ValidationPipeline> pipeline,
+                       VerdictFiles verdictFiles) {
         this.backend = backend;
         this.registry = registry;
         this.acceptor = acceptor;
@@ -80,6 +85,7 @@ public class TrophyInbox implements ShareEvents {
         this.policy = policy;
         this.settings = settings;
         this.pipeline = pipeline;
+        this.verdictFiles = verdictFiles;
     }
 
     /** On a clustered database another node may be mid-write: only then are fresh temporaries left alone. */
@@ -98,7 +104,9 @@ public class TrophyInbox implements ShareEvents {
     /** Accepts what the policy allows and scans newly accepted shares at once. */
     public ShareAcceptor.Round acceptOffers() throws ShareBackendException {
         ShareAcceptor.Round round = acceptor.acceptOffers();
+        round.gone().forEach(this::forget);
         for (Share share : round.accepted()) {
+            forget(share.id()); // accepted again, maybe moved: look at everything afresh
             scan(share);
         }
         return round;
@@ -112,6 +120,9 @@ public class TrophyInbox implements ShareEvents {
         long start = System.nanoTime();
         int found = 0;
         List<Share> shares = registry.accepted();
+        if (rescans.incrementAndGet() % FULL_RECONCILE_EVERY == 0) {
+            listingFingerprints.clear(); // now and then, reconcile even shares whose files did not change
+        }
         for (Share share : shares) {
             found += scan(share);
         }
@@ -128,6 +139,9 @@ public class TrophyInbox implements ShareEvents {
             MDC.put("share", share.id());
             try {
                 return scanLocked(share);
+            } catch (BlockedReadException e) {
+                quarantine(share, e);
+                return 0;
             } catch (IOException | RuntimeException e) {
                 LOG.warn("scanning share {} failed: {}; the next rescan tries again", share.id(), e.toString());
                 return 0;
@@ -159,6 +173,7 @@ public class TrophyInbox implements ShareEvents {
         if (previous != null && previous == fingerprint) {
             return 0; // nothing in the share changed since the last scan: no reads, no queries
         }
+        registry.scanned(share.id(), listing.regularFiles(), listing.regularBytes());
         Map<String, Seen> known = seen.computeIfAbsent(share.id(), id -> loadSeen(id));
         Set<String> names = new HashSet<>();
         Set<String> candidates = new LinkedHashSet<>();
@@ -188,7 +203,7 @@ public class TrophyInbox implements ShareEvents {
                 found++;
             }
         }
-        reconcile(share, known, candidates, names);
+        reconcile(share, folder, known, candidates, names);
         listingFingerprints.put(share.id(), fingerprint);
         if (found > 0) {
             LOG.debug("{} new candidate trophies", found);
@@ -197,8 +212,12 @@ public class TrophyInbox implements ShareEvents {
         return found;
     }
 
-    /** The ledger and the disk must agree: verdict files that vanished are rewritten; vanished trophies noted. */
-    private void reconcile(Share share, Map<String, Seen> known, Set<String> candidates, Set<String> names) {
+    /**
+     * The ledger and the disk must agree: a verdict file that vanished is written again, one that contradicts the
+     * recorded verdict (left by a crash between two writes) is removed, a vanished trophy is noted.
+     */
+    private void reconcile(Share share, ShareFolder folder, Map<String, Seen> known, Set<String> candidates,
+                           Set<String> names) throws IOException {
         boolean wake = false;
         for (TrophyRow row : ledger.current(share.id())) {
             if (!candidates.contains(row.path())) {
@@ -207,14 +226,22 @@ public class TrophyInbox implements ShareEvents {
                 continue;
             }
             TrophyState state = row.trophyState();
-            if (state == TrophyState.SIGNED && !names.contains(row.path() + ".asc")) {
-                ledger.move(row.moveTo(TrophyState.SIGNING, row.reason(), row.detail(), ledger.now(), ledger.now()),
-                        "verdict-file-missing", "the .trophy.asc is gone from the share; writing it again");
-                wake = true;
-            } else if (state == TrophyState.REJECTED && !names.contains(row.path() + ".rejected")) {
-                ledger.move(row.moveTo(TrophyState.REJECTING, row.reason(), row.detail(), ledger.now(), ledger.now()),
-                        "verdict-file-missing", "the .trophy.rejected is gone from the share; writing it again");
-                wake = true;
+            String asc = row.path() + ".asc";
+            String rejected = row.path() + ".rejected";
+            if (state == TrophyState.SIGNED) {
+                if (!names.contains(asc)) {
+                    wake |= ledger.rewriteVerdict(row, TrophyState.SIGNED, TrophyState.SIGNING,
+                            "the .trophy.asc is gone from the share; writing it again");
+                } else if (names.contains(rejected)) {
+                    folder.delete(rejected);
+                }
+            } else if (state == TrophyState.REJECTED) {
+                if (!names.contains(rejected)) {
+                    wake |= ledger.rewriteVerdict(row, TrophyState.REJECTED, TrophyState.REJECTING,
+                            "the .trophy.rejected is gone from the share; writing it again");
+                } else if (names.contains(asc)) {
+                    verdictFiles.removeOwnSignature(folder, asc);
+                }
             }
         }
         known.keySet().retainAll(candidates);
@@ -223,15 +250,18 @@ public class TrophyInbox implements ShareEvents {
         }
     }
 
+    /** A digest of what the listing shows; equal listings mean nothing in the share changed. */
     private static long fingerprint(ShareFolder.Listing listing) {
-        long h = 1125899906842597L;
+        MessageDigest digest = sha256Digest();
+        java.nio.ByteBuffer numbers = java.nio.ByteBuffer.allocate(3 * Long.BYTES);
         for (ShareFolder.Entry e : listing.entries()) {
-            h = 31 * h + e.path().hashCode();
-            h = 31 * h + e.size();
-            h = 31 * h + e.modified().toEpochMilli() * 1_000_000 + e.modified().getNano() % 1_000_000;
-            h = 31 * h + e.kind().ordinal();
+            digest.update(e.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            numbers.clear();
+            numbers.putLong(e.size()).putLong(e.modified().getEpochSecond() * 1_000_000_000L + e.modified().getNano())
+                    .putLong(e.kind().ordinal());
+            digest.update(numbers.array());
         }
-        return h;
+        return java.nio.ByteBuffer.wrap(digest.digest()).getLong();
     }
 
     private static boolean isCandidate(ShareFolder.Entry entry) {
@@ -265,11 +295,23 @@ public class TrophyInbox implements ShareEvents {
     }
 
     public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    private static MessageDigest sha256Digest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A share whose files block reads is no longer scanned (a FIFO swapped in for a trophy, say). */
+    public void quarantine(Share share, BlockedReadException e) {
+        String reason = "a read inside the share blocked (" + e.getMessage() + "); it is no longer scanned";
+        registry.changeState(share.id(), ShareState.OVER_LIMIT, reason);
+        forget(share.id());
+        LOG.warn("share {}: {}", share.id(), reason);
     }
 
     /** Forgets what a share looked like, so its next scan reads every trophy again. */

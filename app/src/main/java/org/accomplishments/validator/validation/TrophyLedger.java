@@ -8,17 +8,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The ledger of work. Every candidate trophy is a row before anything is written into a share, and every state
  * change is a history row in the same transaction, so a restart resumes exactly where the ledger says.
+ *
+ * <p>A worker claims a row with a fresh token and every change it makes is conditional on still holding it: if
+ * the scanner closed the row meanwhile (its file changed or vanished) or the lease passed to another worker, the
+ * change is refused with {@link LeaseLost} and the worker walks away.
  */
 @Singleton
 public class TrophyLedger {
     private static final List<String> CLOSED = List.of(TrophyState.SUPERSEDED.name(), TrophyState.VANISHED.name());
+    private static final List<String> RESTARTABLE = List.of(TrophyState.PENDING.name(), TrophyState.WAITING.name(),
+            TrophyState.SIGNED.name(), TrophyState.REJECTED.name(), TrophyState.IGNORED.name());
 
     private final TrophyRepository trophies;
     private final TrophyEventRepository events;
@@ -30,11 +38,18 @@ public class TrophyLedger {
         this.clock = clock;
     }
 
+    /** The row changed under a worker: its lease is gone. */
+    public static final class LeaseLost extends RuntimeException {
+        LeaseLost(long id) {
+            super("trophy " + id + " changed while it was being processed");
+        }
+    }
+
     public Instant now() {
         return clock.instant();
     }
 
-    /** Whether {@link #discover} added a row that needs validating. */
+    /** Whether {@link #discover} added (or reopened) a row that needs validating. */
     public record Discovery(TrophyRow row, boolean due) {
     }
 
@@ -47,28 +62,26 @@ public class TrophyLedger {
         Instant now = clock.instant();
         for (TrophyRow current : trophies.findByShareIdAndPathAndStateNotInList(shareId, path, CLOSED)) {
             if (!current.sha256().equals(sha256)) {
-                move(current.moveTo(TrophyState.SUPERSEDED, current.reason(), current.detail(), null, now),
-                        "superseded", "the file's content changed (now sha256 " + sha256 + ")");
+                close(current, TrophyState.SUPERSEDED, "superseded",
+                        "the file's content changed (now sha256 " + sha256 + ")");
             }
         }
         Optional<TrophyRow> existing = trophies.findByShareIdAndPathAndSha256(shareId, path, sha256);
         if (existing.isPresent()) {
             TrophyRow row = existing.get();
-            TrophyState state = row.trophyState();
-            if (state == TrophyState.SUPERSEDED || state == TrophyState.VANISHED) {
-                // The file came back with content seen before: its old verdict file may have been replaced since.
-                TrophyRow reopened = row.withFile(size, modified).withCounts(0, 0, 0, 0)
-                        .moveTo(TrophyState.PENDING, null, null, now, now);
-                return new Discovery(move(reopened, "rediscovered", "the same content is back at this path"), true);
-            }
-            if (row.size() != size || !modified.equals(row.modifiedAt())) {
-                trophies.update(row.withFile(size, modified));
+            trophies.updateFile(row.id(), size, modified);
+            if (row.trophyState() == TrophyState.SUPERSEDED || row.trophyState() == TrophyState.VANISHED) {
+                // The same content is back: its old verdict file may have been replaced or removed since.
+                if (trophies.restart(row.id(), CLOSED, now) == 1) {
+                    event(row.id(), TrophyState.PENDING, "rediscovered", "the same content is back at this path");
+                    return new Discovery(row, true);
+                }
             }
             return new Discovery(row, false);
         }
         TrophyRow row = trophies.save(new TrophyRow(null, shareId, path, sha256, size, modified, null,
-                TrophyState.PENDING.name(), 0, 0, 0, 0, now, null, null, null, now, now, null, null, null));
-        event(row, "discovered", "size " + size + " bytes, sha256 " + sha256, null, null, null, null);
+                TrophyState.PENDING.name(), 0, 0, 0, 0, now, null, null, null, null, now, now, null, null, null));
+        event(row.id(), TrophyState.PENDING, "discovered", "size " + size + " bytes, sha256 " + sha256);
         return new Discovery(row, true);
     }
 
@@ -77,10 +90,29 @@ public class TrophyLedger {
         return trophies.findByShareIdAndStateNotInList(shareId, CLOSED);
     }
 
+    /** Closes a row from outside the worker that may hold it (the scanner): its lease becomes void. */
     @Transactional
-    public void vanished(TrophyRow row) {
-        move(row.moveTo(TrophyState.VANISHED, row.reason(), row.detail(), null, clock.instant()), "vanished",
-                "the file is no longer in the share");
+    public boolean close(TrophyRow row, TrophyState state, String kind, String detail) {
+        if (trophies.close(row.id(), state.name(), clock.instant()) == 1) {
+            event(row.id(), state, kind, detail);
+            return true;
+        }
+        return false;
+    }
+
+    @Transactional
+    public boolean vanished(TrophyRow row) {
+        return close(row, TrophyState.VANISHED, "vanished", "the file is no longer in the share");
+    }
+
+    /** Has the verdict file of a SIGNED or REJECTED row written again (it went missing from the share). */
+    @Transactional
+    public boolean rewriteVerdict(TrophyRow row, TrophyState from, TrophyState to, String detail) {
+        if (trophies.rewriteVerdict(row.id(), from.name(), to.name(), clock.instant()) == 1) {
+            event(row.id(), to, "verdict-file-missing", detail);
+            return true;
+        }
+        return false;
     }
 
     public List<TrophyRow> due(int limit) {
@@ -91,17 +123,26 @@ public class TrophyLedger {
         return trophies.findNextAttemptAt();
     }
 
-    /** Takes a row for one worker until {@code lease} has passed (another node's or a dead run's lease is taken over). */
-    public boolean claim(TrophyRow row, String owner, Duration lease) {
+    /**
+     * Takes a due row for one worker until {@code lease} has passed (a dead worker's row is taken over then).
+     *
+     * @return the claim token to pass to {@link #move}, or empty when someone else got it first
+     */
+    public Optional<String> claim(TrophyRow row, String node, Duration lease) {
         Instant now = clock.instant();
-        return trophies.claim(row.id(), owner, now.plus(lease), now) == 1;
+        String token = node + "/" + UUID.randomUUID();
+        return trophies.claim(row.id(), token, now.plus(lease), now) == 1 ? Optional.of(token) : Optional.empty();
     }
 
-    /** At start of a single node: nothing else can hold a lease, and half-done writes should resume at once. */
+    public boolean extendLease(long id, String token, Duration lease) {
+        return trophies.extendLease(id, token, clock.instant().plus(lease)) == 1;
+    }
+
+    /** At start of a single node: nothing else can hold a lease, and interrupted work should resume at once. */
     @Transactional
     public void resumeAfterRestart() {
+        trophies.resumeInterruptedWork(clock.instant());
         trophies.releaseAllLeases();
-        trophies.resumeInterruptedWrites(clock.instant());
     }
 
     public Optional<TrophyRow> find(long id) {
@@ -112,15 +153,26 @@ public class TrophyLedger {
         return trophies.countSigned(shareId, accomplishmentId) > 0;
     }
 
-    public void wakeDependents(String shareId) {
-        trophies.wakeDependents(shareId, clock.instant());
+    /** Wakes the trophies of a share waiting for {@code accomplishmentId} to be signed. */
+    public void wakeDependents(String shareId, String accomplishmentId) {
+        trophies.wakeDependents(shareId, "%," + accomplishmentId + ",%", clock.instant());
     }
 
-    /** Moves a row to its next state and records why, in one transaction. */
+    /**
+     * Moves a row a worker holds to its next state and records why, in one transaction.
+     *
+     * @throws LeaseLost when the row is no longer this worker's
+     */
     @Transactional
-    public TrophyRow move(TrophyRow updated, String kind, String detail) {
-        trophies.update(updated);
-        event(updated, kind, detail, null, null, null, null);
+    public TrophyRow move(TrophyRow updated, String token, String kind, String detail) {
+        long changed = trophies.updateLeased(updated.id(), token, updated.accomplishmentId(), updated.state(),
+                updated.attempts(), updated.notYetCount(), updated.errorCount(), updated.dependencyWaits(),
+                updated.nextAttemptAt(), updated.reason(), updated.detail(), updated.waitingFor(), updated.signedBy(),
+                updated.updatedAt(), updated.verdictAt(), updated.leaseOwner(), updated.leaseUntil());
+        if (changed != 1) {
+            throw new LeaseLost(updated.id());
+        }
+        event(updated.id(), updated.trophyState(), kind, detail);
         return updated;
     }
 
@@ -128,14 +180,18 @@ public class TrophyLedger {
     @Transactional
     public void attempt(TrophyRow row, String detail, Integer exitCode, long durationMs, String stdoutTail,
                         String stderrTail) {
-        event(row, "script", detail, exitCode, durationMs, stdoutTail, stderrTail);
+        events.save(new TrophyEventRow(null, row.id(), clock.instant(), "script", row.state(), exitCode, durationMs,
+                clip(detail, 2000), clip(stdoutTail, 70_000), clip(stderrTail, 70_000)));
     }
 
+    /** Validates a trophy again from the start; refused while a worker holds it or when its file is gone. */
     @Transactional
-    public TrophyRow requeue(long id, String detail) {
-        TrophyRow row = trophies.findById(id).orElseThrow();
-        Instant now = clock.instant();
-        return move(row.withCounts(0, 0, 0, 0).moveTo(TrophyState.PENDING, null, null, now, now), "revalidate", detail);
+    public Optional<TrophyRow> requeue(long id, String detail) {
+        if (trophies.restart(id, RESTARTABLE, clock.instant()) != 1) {
+            return Optional.empty();
+        }
+        event(id, TrophyState.PENDING, "revalidate", detail);
+        return trophies.findById(id);
     }
 
     public List<TrophyEventRow> history(long trophyId) {
@@ -145,18 +201,17 @@ public class TrophyLedger {
     public Map<String, Long> countsByState() {
         Map<String, Long> counts = new TreeMap<>();
         for (TrophyState state : TrophyState.values()) {
-            counts.put(state.name().toLowerCase(java.util.Locale.ROOT), 0L);
+            counts.put(state.name().toLowerCase(Locale.ROOT), 0L);
         }
         for (StateCount count : trophies.countByState()) {
-            counts.put(count.state().toLowerCase(java.util.Locale.ROOT), count.count());
+            counts.put(count.state().toLowerCase(Locale.ROOT), count.count());
         }
         return counts;
     }
 
-    private void event(TrophyRow row, String kind, String detail, Integer exitCode, Long durationMs, String stdout,
-                       String stderr) {
-        events.save(new TrophyEventRow(null, row.id(), clock.instant(), kind, row.state(), exitCode, durationMs,
-                clip(detail, 2000), clip(stdout, 70_000), clip(stderr, 70_000)));
+    private void event(long trophyId, TrophyState state, String kind, String detail) {
+        events.save(new TrophyEventRow(null, trophyId, clock.instant(), kind, state.name(), null, null,
+                clip(detail, 2000), null, null));
     }
 
     private static String clip(String s, int max) {

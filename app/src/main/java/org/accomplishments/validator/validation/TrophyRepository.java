@@ -14,6 +14,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+/**
+ * The ledger's SQL. Every change a worker makes is conditional on holding the row's lease; every change the
+ * scanner makes is conditional on the state it expects. No update is a blind overwrite of a stale copy.
+ */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
 
@@ -31,23 +35,63 @@ public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
     @Query("SELECT MIN(next_attempt_at) FROM trophy WHERE state IN ('PENDING', 'WAITING', 'SIGNING', 'REJECTING')")
     Optional<Instant> findNextAttemptAt();
 
-    @Query("UPDATE trophy SET lease_owner = :owner, lease_until = :until "
-            + "WHERE id = :id AND (lease_until IS NULL OR lease_until < :now)")
-    long claim(long id, String owner, Instant until, Instant now);
+    /** Takes a due row for one worker; its next attempt moves to the lease's end, when a dead worker's row is due. */
+    @Query("UPDATE trophy SET lease_owner = :token, lease_until = :until, next_attempt_at = :until "
+            + "WHERE id = :id AND state IN ('PENDING', 'WAITING', 'SIGNING', 'REJECTING') AND next_attempt_at <= :now "
+            + "AND (lease_until IS NULL OR lease_until < :now)")
+    long claim(long id, String token, Instant until, Instant now);
+
+    @Query("UPDATE trophy SET lease_until = :until, next_attempt_at = :until WHERE id = :id AND lease_owner = :token")
+    long extendLease(long id, String token, Instant until);
+
+    /** A worker's change, applied only while it still holds the lease it claimed the row with. */
+    @Query("UPDATE trophy SET accomplishment_id = :accomplishmentId, state = :state, attempts = :attempts, "
+            + "not_yet_count = :notYetCount, error_count = :errorCount, dependency_waits = :dependencyWaits, "
+            + "next_attempt_at = :nextAttemptAt, reason = :reason, detail = :detail, waiting_for = :waitingFor, "
+            + "signed_by = :signedBy, updated_at = :updatedAt, verdict_at = :verdictAt, lease_owner = :leaseOwner, "
+            + "lease_until = :leaseUntil WHERE id = :id AND lease_owner = :token")
+    long updateLeased(long id, String token, @Nullable String accomplishmentId, String state, int attempts,
+                      int notYetCount, int errorCount, int dependencyWaits, @Nullable Instant nextAttemptAt,
+                      @Nullable String reason, @Nullable String detail, @Nullable String waitingFor,
+                      @Nullable String signedBy, Instant updatedAt, @Nullable Instant verdictAt,
+                      @Nullable String leaseOwner, @Nullable Instant leaseUntil);
+
+    /** The scanner's way to close a row (superseded, vanished): any worker's lease on it is void from now on. */
+    @Query("UPDATE trophy SET state = :state, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, "
+            + "updated_at = :now WHERE id = :id AND state NOT IN ('SUPERSEDED', 'VANISHED')")
+    long close(long id, String state, Instant now);
+
+    /** Back to PENDING from the start (a content seen before is back, or an operator asked to revalidate). */
+    @Query("UPDATE trophy SET state = 'PENDING', attempts = 0, not_yet_count = 0, error_count = 0, "
+            + "dependency_waits = 0, next_attempt_at = :now, reason = NULL, detail = NULL, waiting_for = NULL, "
+            + "updated_at = :now, lease_owner = NULL, lease_until = NULL "
+            + "WHERE id = :id AND state IN (:fromStates) AND (lease_until IS NULL OR lease_until < :now)")
+    long restart(long id, Collection<String> fromStates, Instant now);
+
+    /** The reconciler's way to have a verdict file written again. */
+    @Query("UPDATE trophy SET state = :to, next_attempt_at = :now, updated_at = :now "
+            + "WHERE id = :id AND state = :from AND lease_owner IS NULL")
+    long rewriteVerdict(long id, String from, String to, Instant now);
+
+    @Query("UPDATE trophy SET size = :size, modified_at = :modifiedAt WHERE id = :id")
+    long updateFile(long id, long size, Instant modifiedAt);
 
     @Query("UPDATE trophy SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL")
     long releaseAllLeases();
 
-    @Query("UPDATE trophy SET next_attempt_at = :now WHERE state IN ('SIGNING', 'REJECTING')")
-    long resumeInterruptedWrites(Instant now);
+    /** Work a dead process held (claimed, or between verdict and verdict file) is due at once. */
+    @Query("UPDATE trophy SET next_attempt_at = :now WHERE state IN ('SIGNING', 'REJECTING') OR "
+            + "(lease_owner IS NOT NULL AND state IN ('PENDING', 'WAITING'))")
+    long resumeInterruptedWork(Instant now);
 
     @Query("SELECT COUNT(*) FROM trophy WHERE share_id = :shareId AND accomplishment_id = :accomplishmentId "
             + "AND state = 'SIGNED'")
     long countSigned(String shareId, String accomplishmentId);
 
+    /** Wakes the rows of a share that wait for this accomplishment to be signed. */
     @Query("UPDATE trophy SET next_attempt_at = :now WHERE share_id = :shareId AND state = 'WAITING' "
-            + "AND reason = 'dependencies-unmet'")
-    long wakeDependents(String shareId, Instant now);
+            + "AND reason = 'dependencies-unmet' AND lease_owner IS NULL AND waiting_for LIKE :pattern")
+    long wakeDependents(String shareId, String pattern, Instant now);
 
     @Query("SELECT state, COUNT(*) AS count FROM trophy GROUP BY state")
     List<StateCount> countByState();
@@ -63,6 +107,4 @@ public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
     @Introspected
     record StateCount(String state, long count) {
     }
-
-    void updateNextAttemptAt(@io.micronaut.data.annotation.Id Long id, @Nullable Instant nextAttemptAt);
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.accomplishments.validator.collection.InstalledCollections;
+import org.accomplishments.validator.share.BlockedReadException;
 import org.accomplishments.validator.share.Share;
 import org.accomplishments.validator.share.ShareBackend;
 import org.accomplishments.validator.share.ShareFolder;
@@ -56,7 +57,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Singleton
 public class ValidationPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ValidationPipeline.class);
-    private static final long MAX_SIGNATURE_BYTES = 1024 * 1024;
 
     private final TrophyLedger ledger;
     private final ShareRegistry registry;
@@ -65,6 +65,7 @@ public class ValidationPipeline implements AutoCloseable {
     private final TrophyValidator validator;
     private final LogicScriptRunner scripts;
     private final Signatures signatures;
+    private final VerdictFiles verdictFiles;
     private final ValidationSettings settings;
     private final ShareSettings shareSettings;
     private final Provider<TrophyInbox> inbox;
@@ -79,12 +80,15 @@ public class ValidationPipeline implements AutoCloseable {
     private final ScheduledExecutorService dispatcher;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Rows this process works on, with their claim tokens. */
+    private final java.util.Map<Long, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
     private ScheduledFuture<?> timedWake;
     private volatile boolean running = true;
 
     public ValidationPipeline(TrophyLedger ledger, ShareRegistry registry, ShareBackend backend,
                               InstalledCollections collections, TrophyValidator validator, LogicScriptRunner scripts,
-                              Signatures signatures, ValidationSettings settings, ShareSettings shareSettings,
+                              Signatures signatures, VerdictFiles verdictFiles, ValidationSettings settings,
+                              ShareSettings shareSettings,
                               Provider<TrophyInbox> inbox, MeterRegistry meters) {
         this.ledger = ledger;
         this.registry = registry;
@@ -93,6 +97,7 @@ public class ValidationPipeline implements AutoCloseable {
         this.validator = validator;
         this.scripts = scripts;
         this.signatures = signatures;
+        this.verdictFiles = verdictFiles;
         this.settings = settings;
         this.shareSettings = shareSettings;
         this.inbox = inbox;
@@ -107,6 +112,8 @@ public class ValidationPipeline implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerCount, r -> daemon(r, "validation-" + n.incrementAndGet()));
         this.dispatcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "validation-dispatch"));
+        long renewEvery = Math.max(1, lease.toSeconds() / 4);
+        dispatcher.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.SECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -145,16 +152,25 @@ public class ValidationPipeline implements AutoCloseable {
                 int submitted = 0;
                 for (TrophyRow row : ledger.due(batch)) {
                     slots.acquire();
-                    if (!running || !ledger.claim(row, node, lease)) {
+                    Optional<String> token;
+                    try {
+                        token = running ? ledger.claim(row, node, lease) : Optional.empty();
+                    } catch (RuntimeException e) {
+                        slots.release();
+                        throw e;
+                    }
+                    if (token.isEmpty()) {
                         slots.release();
                         continue;
                     }
                     submitted++;
                     inFlight.incrementAndGet();
+                    claims.put(row.id(), token.get());
                     workers.execute(() -> {
                         try {
-                            process(row.id());
+                            process(row.id(), token.get());
                         } finally {
+                            claims.remove(row.id());
                             inFlight.decrementAndGet();
                             slots.release();
                         }
@@ -170,6 +186,17 @@ public class ValidationPipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("taking due work from the ledger failed: {}; the timer tries again", e.toString());
         }
+    }
+
+    /** Keeps the leases of rows in progress alive, however long a script waits for its turn or runs. */
+    private void renewLeases() {
+        claims.forEach((id, token) -> {
+            try {
+                ledger.extendLease(id, token, lease);
+            } catch (RuntimeException e) {
+                LOG.debug("renewing the lease of trophy {} failed: {}", id, e.toString());
+            }
+        });
     }
 
     /** Wakes up for the earliest retry that falls before the next timer tick. */
@@ -192,241 +219,279 @@ public class ValidationPipeline implements AutoCloseable {
     }
 
     /** One claimed trophy, one step. Never throws: a failure is recorded and retried with backoff. */
-    void process(long trophyId) {
+    void process(long trophyId, String token) {
         Optional<TrophyRow> fresh = ledger.find(trophyId);
-        if (fresh.isEmpty() || !fresh.get().trophyState().isOpen() || !node.equals(fresh.get().leaseOwner())) {
-            return; // finished by someone else between the query and the claim
+        if (fresh.isEmpty() || !fresh.get().trophyState().isOpen() || !token.equals(fresh.get().leaseOwner())) {
+            return; // closed or taken over between the claim and now
         }
         TrophyRow row = fresh.get();
         MDC.put("share", row.shareId());
         MDC.put("trophy", Long.toString(row.id()));
+        Step step = new Step(token);
         try {
             Optional<Share> share = registry.find(row.shareId()).filter(Share::accepted);
             if (share.isEmpty()) {
-                ledger.move(row.moveTo(TrophyState.VANISHED, row.reason(), row.detail(), null, ledger.now()),
+                step.move(row.moveTo(TrophyState.VANISHED, row.reason(), row.detail(), null, ledger.now()),
                         "share-not-accepted", "the share is no longer accepted; nothing is written into it");
                 return;
             }
-            step(row, share.get());
+            step.run(row, share.get());
+        } catch (TrophyLedger.LeaseLost e) {
+            LOG.info("{}; leaving it to its current owner", e.getMessage());
+        } catch (BlockedReadException e) {
+            registry.find(row.shareId()).ifPresent(share -> inbox.get().quarantine(share, e));
+            try {
+                step.move(row.moveTo(row.trophyState(), row.reason(), row.detail(), ledger.now().plusSeconds(5),
+                        ledger.now()), "share-quarantined", e.getMessage());
+            } catch (RuntimeException alreadyMoved) {
+                LOG.debug("releasing trophy {}: {}", row.id(), alreadyMoved.toString());
+            }
         } catch (Exception e) {
             LOG.warn("processing {} failed: {}", row.path(), e.toString(), e);
-            retryAfterError(row, "internal error: " + e);
+            step.retryAfterError(row, "internal error: " + e);
         } finally {
             MDC.remove("share");
             MDC.remove("trophy");
         }
     }
 
-    private void step(TrophyRow row, Share share) throws IOException {
-        ShareFolder folder = backend.folder(share);
-        ShareFolder.ReadResult read = folder.read(row.path(), shareSettings.getMaxTrophyBytes());
-        if (read instanceof ShareFolder.ReadResult.Missing) {
-            ledger.vanished(row);
-            return;
-        }
-        if (read instanceof ShareFolder.ReadResult.NotRegular notRegular) {
-            reject(row, folder, pathId(row), RejectionReason.NOT_A_REGULAR_FILE, row.path() + " is a "
-                    + describe(notRegular.kind()) + ", not a regular file; it was not read");
-            return;
-        }
-        if (read instanceof ShareFolder.ReadResult.TooLarge tooLarge) {
-            reject(row, folder, pathId(row), RejectionReason.TOO_LARGE, row.path() + " is larger than "
-                    + tooLarge.limit() + " bytes (validator.shares.max-trophy-bytes); it was not read");
-            return;
-        }
-        byte[] bytes = ((ShareFolder.ReadResult.Content) read).bytes();
-        if (!TrophyInbox.sha256(bytes).equals(row.sha256())) {
-            // Changed since it was queued: the share's next scan supersedes this row with the new content.
-            ledger.move(row.moveTo(row.trophyState(), row.reason(), row.detail(), ledger.now().plusSeconds(5),
-                    ledger.now()), "changed", "the file changed while queued; rescanning the share");
-            inbox.get().forget(share.id());
-            inbox.get().scan(share);
-            return;
-        }
-        if (row.trophyState() == TrophyState.REJECTING) {
-            RejectionReason reason = RejectionReason.fromWireName(row.reason()).orElse(RejectionReason.MALFORMED);
-            reject(row, folder, row.accomplishmentId() != null ? row.accomplishmentId() : pathId(row), reason,
-                    row.detail());
-            return;
-        }
-        Optional<Trophy> signedBefore = recognise(row, share, folder, bytes);
-        if (signedBefore.isPresent()) {
-            ledger.move(row.withAccomplishment(signedBefore.get().id().toString())
-                            .moveTo(TrophyState.SIGNED, null, "an existing .trophy.asc already verifies for this "
-                                    + "content and share", null, ledger.now()),
-                    "recognised", "existing signature verified; not signed again");
-            ledger.wakeDependents(share.id());
-            return;
-        }
-        TrophyValidator.Check check = validator.check(share, folder, row.path(), bytes, collections.catalog());
-        if (row.trophyState() == TrophyState.SIGNING && check instanceof TrophyValidator.Check.RunScript run) {
-            sign(row, share, folder, run.trophy()); // resuming a write interrupted after the verdict
-            return;
-        }
-        if (check instanceof TrophyValidator.Check.Ignore ignore) {
-            ledger.move(row.withAccomplishment(ignore.accomplishmentId())
-                    .moveTo(TrophyState.IGNORED, null, ignore.detail(), null, ledger.now()), "ignored", ignore.detail());
-        } else if (check instanceof TrophyValidator.Check.Reject reject) {
-            reject(row.withAccomplishment(reject.accomplishmentId()), folder, reject.accomplishmentId(),
-                    reject.reason(), reject.detail());
-        } else if (check instanceof TrophyValidator.Check.AwaitDependencies await) {
-            awaitDependencies(row.withAccomplishment(await.accomplishmentId()), folder, await);
-        } else if (check instanceof TrophyValidator.Check.RunScript run) {
-            runScript(row.withAccomplishment(run.trophy().id().toString()), share, folder, run);
-        }
-    }
+    /** The work on one claimed row: every ledger change goes through the claim's token. */
+    private final class Step {
+        private final String token;
 
-    private void runScript(TrophyRow row, Share share, ShareFolder folder, TrophyValidator.Check.RunScript run)
-            throws IOException {
-        Trophy trophy = run.trophy();
-        ScriptInvocation invocation = new ScriptInvocation(run.script(), folder.root().resolve(row.path()),
-                trophy.id().toString(), share.id(), share.owner(), informationFor(trophy, run));
-        ScriptRun result = scripts.run(invocation);
-        ScriptAnswer answer = result.answer();
-        Integer exitCode = result.outcome() instanceof ScriptOutcome.Exited exited ? exited.code() : null;
-        ledger.attempt(row, run.script() + ": " + result.describe(), exitCode, result.elapsed().toMillis(),
-                result.stdout(), result.stderr());
-        Timer.builder("validator.script.duration").description("Logic script run time")
-                .tag("answer", answer.name().toLowerCase()).register(meters).record(result.elapsed());
-        TrophyRow attempted = row.withCounts(row.attempts() + 1, row.notYetCount(), row.errorCount(),
-                row.dependencyWaits());
-        switch (answer) {
-            case ACCOMPLISHED -> sign(attempted, share, folder, trophy);
-            case MISSING_INFORMATION -> reject(attempted, folder, trophy.id().toString(),
-                    RejectionReason.MISSING_INFORMATION, "the logic script exited 4: information it needs is missing");
-            case NOT_ACCOMPLISHED -> {
-                int notYet = attempted.notYetCount() + 1;
-                TrophyRow counted = attempted.withCounts(attempted.attempts(), notYet, attempted.errorCount(),
-                        attempted.dependencyWaits());
-                Optional<Duration> delay = notYetPolicy.delayAfter(notYet);
-                if (delay.isEmpty()) {
-                    reject(counted, folder, trophy.id().toString(), RejectionReason.NOT_ACCOMPLISHED,
-                            "the logic script answered \"not accomplished\" " + notYet + " times since "
-                                    + counted.firstSeenAt());
-                } else {
-                    waitFor(counted, "not-accomplished", "the logic script answered \"not accomplished\" ("
-                            + notYet + " of " + notYetPolicy.maxAttempts() + "); trying again later", delay.get());
+        Step(String token) {
+            this.token = token;
+        }
+
+        TrophyRow move(TrophyRow updated, String kind, String detail) {
+            return ledger.move(updated, token, kind, detail);
+        }
+
+        void run(TrophyRow row, Share share) throws IOException {
+            ShareFolder folder = backend.folder(share);
+            ShareFolder.ReadResult read = folder.read(row.path(), shareSettings.getMaxTrophyBytes());
+            if (read instanceof ShareFolder.ReadResult.Missing) {
+                // Gone, or only moved for a moment: the share's scan decides, not this worker.
+                inbox.get().forget(share.id());
+                inbox.get().scan(share);
+                move(row.moveTo(row.trophyState(), row.reason(), row.detail(), ledger.now().plusSeconds(5), ledger.now()),
+                        "missing", "the file was not there when read; the share is rescanned");
+                return;
+            }
+            if (read instanceof ShareFolder.ReadResult.NotRegular notRegular) {
+                reject(row, folder, pathId(row), RejectionReason.NOT_A_REGULAR_FILE, row.path() + " is a "
+                        + describe(notRegular.kind()) + ", not a regular file; it was not read");
+                return;
+            }
+            if (read instanceof ShareFolder.ReadResult.TooLarge tooLarge) {
+                reject(row, folder, pathId(row), RejectionReason.TOO_LARGE, row.path() + " is larger than "
+                        + tooLarge.limit() + " bytes (validator.shares.max-trophy-bytes); it was not read");
+                return;
+            }
+            byte[] bytes = ((ShareFolder.ReadResult.Content) read).bytes();
+            if (!TrophyInbox.sha256(bytes).equals(row.sha256())) {
+                // Changed since it was queued: the share's scan supersedes this row with the new content.
+                inbox.get().forget(share.id());
+                inbox.get().scan(share);
+                move(row.moveTo(row.trophyState(), row.reason(), row.detail(), ledger.now().plusSeconds(5),
+                        ledger.now()), "changed", "the file changed while queued; the share is rescanned");
+                return;
+            }
+            if (row.trophyState() == TrophyState.REJECTING) {
+                RejectionReason reason = RejectionReason.fromWireName(row.reason()).orElse(RejectionReason.MALFORMED);
+                reject(row, folder, row.accomplishmentId() != null ? row.accomplishmentId() : pathId(row), reason,
+                        row.detail());
+                return;
+            }
+            Optional<Trophy> signedBefore = recognise(row, share, folder, bytes);
+            if (signedBefore.isPresent()) {
+                move(row.withAccomplishment(signedBefore.get().id().toString())
+                                .moveTo(TrophyState.SIGNED, null, "an existing .trophy.asc already verifies for this "
+                                        + "content and share", null, ledger.now()),
+                        "recognised", "existing signature verified; not signed again");
+                ledger.wakeDependents(share.id(), signedBefore.get().id().toString());
+                wake();
+                return;
+            }
+            TrophyValidator.Check check = validator.check(share, folder, row.path(), bytes, collections.catalog());
+            if (row.trophyState() == TrophyState.SIGNING && check instanceof TrophyValidator.Check.RunScript run) {
+                sign(row, share, folder, run.trophy()); // resuming a write interrupted after the verdict
+                return;
+            }
+            if (check instanceof TrophyValidator.Check.Ignore ignore) {
+                move(row.withAccomplishment(ignore.accomplishmentId())
+                        .moveTo(TrophyState.IGNORED, null, ignore.detail(), null, ledger.now()), "ignored", ignore.detail());
+            } else if (check instanceof TrophyValidator.Check.Reject reject) {
+                reject(row.withAccomplishment(reject.accomplishmentId()), folder, reject.accomplishmentId(),
+                        reject.reason(), reject.detail());
+            } else if (check instanceof TrophyValidator.Check.AwaitDependencies await) {
+                awaitDependencies(row.withAccomplishment(await.accomplishmentId()), folder, await);
+            } else if (check instanceof TrophyValidator.Check.RunScript run) {
+                runScript(row.withAccomplishment(run.trophy().id().toString()), share, folder, run);
+            }
+        }
+
+        private void runScript(TrophyRow row, Share share, ShareFolder folder, TrophyValidator.Check.RunScript run)
+                throws IOException {
+            Trophy trophy = run.trophy();
+            ScriptInvocation invocation = new ScriptInvocation(run.script(), folder.root().resolve(row.path()),
+                    trophy.id().toString(), share.id(), share.owner(), informationFor(trophy, run));
+            ScriptRun result = scripts.run(invocation);
+            if (result.outcome() instanceof ScriptOutcome.Cancelled cancelled) {
+                // Shutting down: not the script's fault, so not counted against it.
+                move(row.moveTo(row.trophyState(), row.reason(), row.detail(), ledger.now().plusSeconds(5),
+                        ledger.now()), "interrupted", "the run was cancelled: " + cancelled.reason());
+                return;
+            }
+            ScriptAnswer answer = result.answer();
+            Integer exitCode = result.outcome() instanceof ScriptOutcome.Exited exited ? exited.code() : null;
+            ledger.attempt(row, run.script() + ": " + result.describe(), exitCode, result.elapsed().toMillis(),
+                    result.stdout(), result.stderr());
+            Timer.builder("validator.script.duration").description("Logic script run time")
+                    .tag("answer", answer.name().toLowerCase()).register(meters).record(result.elapsed());
+            TrophyRow attempted = row.withCounts(row.attempts() + 1, row.notYetCount(), row.errorCount(),
+                    row.dependencyWaits());
+            switch (answer) {
+                case ACCOMPLISHED -> sign(attempted, share, folder, trophy);
+                case MISSING_INFORMATION -> reject(attempted, folder, trophy.id().toString(),
+                        RejectionReason.MISSING_INFORMATION, "the logic script exited 4: information it needs is missing");
+                case NOT_ACCOMPLISHED -> {
+                    int notYet = attempted.notYetCount() + 1;
+                    TrophyRow counted = attempted.withCounts(attempted.attempts(), notYet, attempted.errorCount(),
+                            attempted.dependencyWaits());
+                    Optional<Duration> delay = notYetPolicy.delayAfter(notYet);
+                    if (delay.isEmpty()) {
+                        reject(counted, folder, trophy.id().toString(), RejectionReason.NOT_ACCOMPLISHED,
+                                "the logic script answered \"not accomplished\" " + notYet + " times since "
+                                        + counted.firstSeenAt());
+                    } else {
+                        waitFor(counted, "not-accomplished", "the logic script answered \"not accomplished\" ("
+                                + notYet + " of " + notYetPolicy.maxAttempts() + "); trying again later", delay.get());
+                    }
+                }
+                case ERROR -> retryAfterError(attempted, "the logic script failed: " + result.describe());
+            }
+        }
+
+        private static java.util.Map<String, String> informationFor(Trophy trophy, TrophyValidator.Check.RunScript run) {
+            java.util.Map<String, String> info = new java.util.LinkedHashMap<>();
+            for (String item : run.accomplishment().needsInformation()) {
+                String value = trophy.information().get(item);
+                if (value != null) {
+                    info.put(item, value.strip());
                 }
             }
-            case ERROR -> retryAfterError(attempted, "the logic script failed: " + result.describe());
+            return info;
         }
-    }
 
-    private static java.util.Map<String, String> informationFor(Trophy trophy, TrophyValidator.Check.RunScript run) {
-        java.util.Map<String, String> info = new java.util.LinkedHashMap<>();
-        for (String item : run.accomplishment().needsInformation()) {
-            String value = trophy.information().get(item);
-            if (value != null) {
-                info.put(item, value.strip());
-            }
-        }
-        return info;
-    }
-
-    private void awaitDependencies(TrophyRow row, ShareFolder folder, TrophyValidator.Check.AwaitDependencies await)
-            throws IOException {
-        int waits = row.dependencyWaits() + 1;
-        TrophyRow counted = row.withCounts(row.attempts(), row.notYetCount(), row.errorCount(), waits);
-        Optional<Duration> delay = dependencyPolicy.delayAfter(waits);
-        String unsigned = String.join(", ", await.unsigned());
-        if (delay.isEmpty()) {
-            reject(counted, folder, await.accomplishmentId(), RejectionReason.DEPENDENCIES_UNMET,
-                    "still not signed for this share after " + waits + " checks: " + unsigned);
-        } else {
-            waitFor(counted, RejectionReason.DEPENDENCIES_UNMET.wireName(), "waiting for " + unsigned
-                    + " to be signed for this share", delay.get());
-            // A dependency signed while we checked woke nobody (we were not WAITING yet): look once more.
-            if (await.unsigned().stream().allMatch(d -> ledger.isSigned(row.shareId(), d))) {
-                ledger.wakeDependents(row.shareId());
-                wake();
-            }
-        }
-    }
-
-    private void retryAfterError(TrophyRow row, String detail) {
-        try {
-            int errors = row.errorCount() + 1;
-            TrophyRow counted = row.withCounts(row.attempts(), row.notYetCount(), errors, row.dependencyWaits());
-            Optional<Duration> delay = errorPolicy.delayAfter(errors);
+        private void awaitDependencies(TrophyRow row, ShareFolder folder, TrophyValidator.Check.AwaitDependencies await)
+                throws IOException {
+            int waits = row.dependencyWaits() + 1;
+            TrophyRow counted = row.withCounts(row.attempts(), row.notYetCount(), row.errorCount(), waits);
+            Optional<Duration> delay = dependencyPolicy.delayAfter(waits);
+            String unsigned = String.join(", ", await.unsigned());
             if (delay.isEmpty()) {
-                Share share = registry.find(row.shareId()).orElseThrow();
-                reject(counted, backend.folder(share), row.accomplishmentId() != null ? row.accomplishmentId()
-                        : pathId(row), RejectionReason.SCRIPT_ERROR, "gave up after " + errors + " errors; last: "
-                        + detail);
+                reject(counted, folder, await.accomplishmentId(), RejectionReason.DEPENDENCIES_UNMET,
+                        "still not signed for this share after " + waits + " checks: " + unsigned);
             } else {
-                waitFor(counted, "error", detail + " (" + errors + " of " + errorPolicy.maxAttempts()
-                        + "); trying again later", delay.get());
+                waitFor(counted.withWaitingFor("," + String.join(",", await.unsigned()) + ","),
+                        RejectionReason.DEPENDENCIES_UNMET.wireName(), "waiting for " + unsigned
+                                + " to be signed for this share", delay.get());
+                // A dependency signed while we checked woke nobody (we were not WAITING yet): look once more.
+                for (String dependency : await.unsigned()) {
+                    if (ledger.isSigned(row.shareId(), dependency)) {
+                        ledger.wakeDependents(row.shareId(), dependency);
+                        wake();
+                    }
+                }
             }
-        } catch (Exception e) {
-            LOG.error("could not record the failure of trophy {}: {}; its lease expires and it is retried",
-                    row.id(), e.toString());
         }
-    }
 
-    private void waitFor(TrophyRow row, String reason, String detail, Duration delay) {
-        Instant next = ledger.now().plus(delay);
-        ledger.move(row.moveTo(TrophyState.WAITING, reason, detail, next, ledger.now()), "waiting",
-                detail + "; next attempt at " + next);
-        meters.counter("validator.trophies.waiting.transitions").increment();
-    }
+        private void retryAfterError(TrophyRow row, String detail) {
+            try {
+                int errors = row.errorCount() + 1;
+                TrophyRow counted = row.withCounts(row.attempts(), row.notYetCount(), errors, row.dependencyWaits());
+                Optional<Duration> delay = errorPolicy.delayAfter(errors);
+                if (delay.isEmpty()) {
+                    Share share = registry.find(row.shareId()).orElseThrow();
+                    reject(counted, backend.folder(share), row.accomplishmentId() != null ? row.accomplishmentId()
+                            : pathId(row), RejectionReason.SCRIPT_ERROR, "gave up after " + errors + " errors; last: "
+                            + detail);
+                } else {
+                    waitFor(counted, "error", detail + " (" + errors + " of " + errorPolicy.maxAttempts()
+                            + "); trying again later", delay.get());
+                }
+            } catch (Exception e) {
+                LOG.error("could not record the failure of trophy {}: {}; its lease expires and it is retried",
+                        row.id(), e.toString());
+            }
+        }
 
-    private void sign(TrophyRow row, Share share, ShareFolder folder, Trophy trophy) throws IOException {
-        Instant now = ledger.now();
-        TrophyRow signing = row.trophyState() == TrophyState.SIGNING ? row
-                : ledger.move(row.moveTo(TrophyState.SIGNING, null, null, now.plus(lease), now), "accomplished",
-                "the logic script answered accomplished; signing");
-        String owner = ValidationBinding.sanitise(share.owner());
-        Signatures.Signed signed = signatures.sign(key -> SignedTrophyText.compose(trophy,
-                new ValidationBinding(share.id(), owner, now, key)));
-        folder.writeAtomically(row.path() + ".asc", signed.armored().getBytes(StandardCharsets.UTF_8));
-        folder.delete(row.path() + ".rejected"); // a verdict about an older content of this file
-        ledger.move(signing.withSignedBy(signed.fingerprint()).moveTo(TrophyState.SIGNED, null,
-                "signed by " + signed.fingerprint(), null, ledger.now()), "signed", row.path() + ".asc written");
-        ledger.wakeDependents(share.id());
-        counter("validator.trophies.signed", null).increment();
-        recordLatency(row);
-        LOG.info("signed {} for {}", row.path(), share.owner());
-        wake(); // trophies that waited for this one are due now
-    }
+        private void waitFor(TrophyRow row, String reason, String detail, Duration delay) {
+            Instant next = ledger.now().plus(delay);
+            move(row.moveTo(TrophyState.WAITING, reason, detail, next, ledger.now()), "waiting",
+                    detail + "; next attempt at " + next);
+            meters.counter("validator.trophies.waiting.transitions").increment();
+        }
 
-    private void reject(TrophyRow row, ShareFolder folder, String id, RejectionReason reason, String detail)
-            throws IOException {
-        Instant now = ledger.now();
-        TrophyRow rejecting = row.trophyState() == TrophyState.REJECTING ? row
-                : ledger.move(row.moveTo(TrophyState.REJECTING, reason.wireName(), detail, now.plus(lease), now),
-                "refused", reason.wireName() + ": " + detail);
-        String text = new TrophyRejection(id, reason, detail, now, row.sha256()).toFileText();
-        folder.writeAtomically(row.path() + ".rejected", text.getBytes(StandardCharsets.UTF_8));
-        folder.delete(row.path() + ".asc"); // a signature of an older content of this file no longer applies
-        ledger.move(rejecting.moveTo(TrophyState.REJECTED, reason.wireName(), detail, null, ledger.now()),
-                "rejected", row.path() + ".rejected written");
-        counter("validator.trophies.rejected", reason.wireName()).increment();
-        recordLatency(row);
-        LOG.info("rejected {}: {}: {}", row.path(), reason.wireName(), detail);
-    }
+        private void sign(TrophyRow row, Share share, ShareFolder folder, Trophy trophy) throws IOException {
+            Instant now = ledger.now();
+            TrophyRow signing = row.trophyState() == TrophyState.SIGNING ? row
+                    : move(row.moveTo(TrophyState.SIGNING, null, null, now.plus(lease), now), "accomplished",
+                    "the logic script answered accomplished; signing");
+            String owner = ValidationBinding.sanitise(share.owner());
+            Signatures.Signed signed = signatures.sign(key -> SignedTrophyText.compose(trophy,
+                    new ValidationBinding(share.id(), owner, now, key)));
+            folder.writeAtomically(row.path() + ".asc", signed.armored().getBytes(StandardCharsets.UTF_8));
+            folder.delete(row.path() + ".rejected"); // a verdict about an older content of this file
+            move(signing.withSignedBy(signed.fingerprint()).moveTo(TrophyState.SIGNED, null,
+                    "signed by " + signed.fingerprint(), null, ledger.now()), "signed", row.path() + ".asc written");
+            ledger.wakeDependents(share.id(), trophy.id().toString());
+            counter("validator.trophies.signed", null).increment();
+            recordLatency(row);
+            LOG.info("signed {} for {}", row.path(), share.owner());
+            wake(); // trophies that waited for this one are due now
+        }
 
-    /** An existing .asc by one of our keys over exactly this [trophy] section, bound to this share. */
-    private Optional<Trophy> recognise(TrophyRow row, Share share, ShareFolder folder, byte[] bytes) throws IOException {
-        ShareFolder.ReadResult read = folder.read(row.path() + ".asc", MAX_SIGNATURE_BYTES);
-        if (!(read instanceof ShareFolder.ReadResult.Content content)) {
-            return Optional.empty();
+        private void reject(TrophyRow row, ShareFolder folder, String id, RejectionReason reason, String detail)
+                throws IOException {
+            Instant now = ledger.now();
+            TrophyRow rejecting = row.trophyState() == TrophyState.REJECTING ? row
+                    : move(row.moveTo(TrophyState.REJECTING, reason.wireName(), detail, now.plus(lease), now),
+                    "refused", reason.wireName() + ": " + detail);
+            String text = new TrophyRejection(id, reason, detail, now, row.sha256()).toFileText();
+            folder.writeAtomically(row.path() + ".rejected", text.getBytes(StandardCharsets.UTF_8));
+            verdictFiles.removeOwnSignature(folder, row.path() + ".asc"); // ours, of an older content
+            move(rejecting.moveTo(TrophyState.REJECTED, reason.wireName(), detail, null, ledger.now()),
+                    "rejected", row.path() + ".rejected written");
+            counter("validator.trophies.rejected", reason.wireName()).increment();
+            recordLatency(row);
+            LOG.info("rejected {}: {}: {}", row.path(), reason.wireName(), detail);
         }
-        ParseResult<String> armored = TextDecoding.strictUtf8(content.bytes());
-        if (!armored.isParsed()) {
-            return Optional.empty();
+
+        /** An existing .asc by one of our keys over exactly this [trophy] section, bound to this share. */
+        private Optional<Trophy> recognise(TrophyRow row, Share share, ShareFolder folder, byte[] bytes) throws IOException {
+            ShareFolder.ReadResult read = folder.read(row.path() + ".asc", VerdictFiles.MAX_SIGNATURE_BYTES);
+            if (!(read instanceof ShareFolder.ReadResult.Content content)) {
+                return Optional.empty();
+            }
+            ParseResult<String> armored = TextDecoding.strictUtf8(content.bytes());
+            if (!armored.isParsed()) {
+                return Optional.empty();
+            }
+            Optional<String> text = signatures.verifiedText(armored.orElseThrow());
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            ParseResult<SignedTrophy> signed = SignedTrophyText.parse(text.get());
+            if (!(TrophyParser.parse(bytes) instanceof TrophyParser.Parsed parsed) || !signed.isParsed()) {
+                return Optional.empty();
+            }
+            SignedTrophy s = signed.orElseThrow();
+            boolean sameShare = s.binding().map(b -> b.shareId().equals(share.id())).orElse(false);
+            boolean sameTrophy = s.trophySection().equals(parsed.trophy().trophySection());
+            return sameShare && sameTrophy ? Optional.of(parsed.trophy()) : Optional.empty();
         }
-        Optional<String> text = signatures.verifiedText(armored.orElseThrow());
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        ParseResult<SignedTrophy> signed = SignedTrophyText.parse(text.get());
-        if (!(TrophyParser.parse(bytes) instanceof TrophyParser.Parsed parsed) || !signed.isParsed()) {
-            return Optional.empty();
-        }
-        SignedTrophy s = signed.orElseThrow();
-        boolean sameShare = s.binding().map(b -> b.shareId().equals(share.id())).orElse(false);
-        boolean sameTrophy = s.trophySection().equals(parsed.trophy().trophySection());
-        return sameShare && sameTrophy ? Optional.of(parsed.trophy()) : Optional.empty();
     }
 
     private void recordLatency(TrophyRow row) {

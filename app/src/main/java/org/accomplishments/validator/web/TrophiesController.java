@@ -83,14 +83,15 @@ public class TrophiesController {
             return HttpResponse.notFound(new ApiViews.Message("no trophy " + id));
         }
         TrophyState state = row.get().trophyState();
-        if (state == TrophyState.SUPERSEDED || state == TrophyState.VANISHED) {
+        Optional<TrophyRow> requeued = ledger.requeue(id, "revalidation requested through the API");
+        if (requeued.isEmpty()) {
+            String why = state == TrophyState.SUPERSEDED || state == TrophyState.VANISHED
+                    ? "its content is no longer in the share" : "it is being processed right now; try again shortly";
             return HttpResponse.status(io.micronaut.http.HttpStatus.CONFLICT).body(new ApiViews.Message(
-                    "trophy " + id + " is " + state.name().toLowerCase(Locale.ROOT)
-                            + ": its content is no longer in the share"));
+                    "trophy " + id + " is " + state.name().toLowerCase(Locale.ROOT) + ": " + why));
         }
-        TrophyRow requeued = ledger.requeue(id, "revalidation requested through the API");
         pipeline.wake();
-        return HttpResponse.accepted().body(view(requeued));
+        return HttpResponse.accepted().body(view(requeued.get()));
     }
 
     static ApiViews.TrophyView view(TrophyRow r) {
