@@ -35,7 +35,7 @@ public class KeysCommand implements Callable<Integer> {
     }
 
     static String line(PublishedKey k) {
-        return k.fingerprint() + "  " + k.algorithm().name().toLowerCase(Locale.ROOT) + "  "
+        return k.fingerprint() + "  " + SigningFactory.algorithmName(k.algorithm()) + "  "
                 + k.status().name().toLowerCase(Locale.ROOT) + "  created " + k.created()
                 + k.retiredAt().map(r -> "  retired " + r).orElse("");
     }

@@ -33,7 +33,21 @@ public class ValidatorCommand implements Callable<Integer> {
             Micronaut.run(Application.class, Arrays.copyOfRange(args, 1, args.length));
             return KEEP_RUNNING;
         }
-        return new CommandLine(new ValidatorCommand()).execute(args);
+        // The CLI's stdout is its output (an exported key, a verdict): log lines go to stderr.
+        System.setProperty("LOG_TARGET", "System.err");
+        CommandLine cli = new CommandLine(new ValidatorCommand());
+        useUsageExitCode(cli);
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println(line.getCommandName() + ": " + e.getMessage());
+            return ExitCodes.FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    /** Wrong arguments anywhere exit 64: 2 already means "the trophy differs" for verify. */
+    private static void useUsageExitCode(CommandLine command) {
+        command.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        command.getSubcommands().values().forEach(ValidatorCommand::useUsageExitCode);
     }
 
     @Override

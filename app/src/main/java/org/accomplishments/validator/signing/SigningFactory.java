@@ -41,6 +41,14 @@ public class SigningFactory {
         };
     }
 
+    /** The name {@code validator.signing.algorithm} and {@code keys rotate --algorithm} take. */
+    public static String algorithmName(KeyAlgorithm algorithm) {
+        return switch (algorithm) {
+            case ED25519 -> "ed25519";
+            case RSA_3072 -> "rsa3072";
+        };
+    }
+
     static SignatureHash hash(String name) {
         return switch (name.toLowerCase(Locale.ROOT).replace("-", "")) {
             case "sha512" -> SignatureHash.SHA512;

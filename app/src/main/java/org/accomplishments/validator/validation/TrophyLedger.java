@@ -28,6 +28,9 @@ public class TrophyLedger {
     private static final List<String> RESTARTABLE = List.of(TrophyState.PENDING.name(), TrophyState.WAITING.name(),
             TrophyState.SIGNED.name(), TrophyState.REJECTED.name(), TrophyState.IGNORED.name());
 
+    /** The reason a row carries while an operator's revalidation is pending: no shortcut, every check again. */
+    public static final String REVALIDATE = "revalidate";
+
     private final TrophyRepository trophies;
     private final TrophyEventRepository events;
     private final Clock clock;
@@ -72,7 +75,7 @@ public class TrophyLedger {
             trophies.updateFile(row.id(), size, modified);
             if (row.trophyState() == TrophyState.SUPERSEDED || row.trophyState() == TrophyState.VANISHED) {
                 // The same content is back: its old verdict file may have been replaced or removed since.
-                if (trophies.restart(row.id(), CLOSED, now) == 1) {
+                if (trophies.restart(row.id(), CLOSED, null, now) == 1) {
                     event(row.id(), TrophyState.PENDING, "rediscovered", "the same content is back at this path");
                     return new Discovery(row, true);
                 }
@@ -187,7 +190,7 @@ public class TrophyLedger {
     /** Validates a trophy again from the start; refused while a worker holds it or when its file is gone. */
     @Transactional
     public Optional<TrophyRow> requeue(long id, String detail) {
-        if (trophies.restart(id, RESTARTABLE, clock.instant()) != 1) {
+        if (trophies.restart(id, RESTARTABLE, REVALIDATE, clock.instant()) != 1) {
             return Optional.empty();
         }
         event(id, TrophyState.PENDING, "revalidate", detail);

@@ -63,10 +63,10 @@ public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
 
     /** Back to PENDING from the start (a content seen before is back, or an operator asked to revalidate). */
     @Query("UPDATE trophy SET state = 'PENDING', attempts = 0, not_yet_count = 0, error_count = 0, "
-            + "dependency_waits = 0, next_attempt_at = :now, reason = NULL, detail = NULL, waiting_for = NULL, "
+            + "dependency_waits = 0, next_attempt_at = :now, reason = :reason, detail = NULL, waiting_for = NULL, "
             + "updated_at = :now, lease_owner = NULL, lease_until = NULL "
             + "WHERE id = :id AND state IN (:fromStates) AND (lease_until IS NULL OR lease_until < :now)")
-    long restart(long id, Collection<String> fromStates, Instant now);
+    long restart(long id, Collection<String> fromStates, @Nullable String reason, Instant now);
 
     /** The reconciler's way to have a verdict file written again. */
     @Query("UPDATE trophy SET state = :to, next_attempt_at = :now, updated_at = :now "

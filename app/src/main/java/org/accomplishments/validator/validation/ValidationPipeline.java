@@ -303,7 +303,8 @@ public class ValidationPipeline implements AutoCloseable {
                         row.detail());
                 return;
             }
-            Optional<Trophy> signedBefore = recognise(row, share, folder, bytes);
+            Optional<Trophy> signedBefore = TrophyLedger.REVALIDATE.equals(row.reason()) ? Optional.empty()
+                    : recognise(row, share, folder, bytes);
             if (signedBefore.isPresent()) {
                 move(row.withAccomplishment(signedBefore.get().id().toString())
                                 .moveTo(TrophyState.SIGNED, null, "an existing .trophy.asc already verifies for this "

@@ -3,6 +3,7 @@ package org.accomplishments.validator.web;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
+import org.accomplishments.validator.signing.SigningFactory;
 import org.accomplishments.validator.signing.ValidationKeyring;
 
 import java.util.List;
@@ -24,7 +25,7 @@ public class KeysController {
     @Get
     List<ApiViews.KeyView> keys() {
         return keyring.keys().stream().map(k -> new ApiViews.KeyView(k.fingerprint(),
-                k.algorithm().name().toLowerCase(Locale.ROOT), k.status().name().toLowerCase(Locale.ROOT),
+                SigningFactory.algorithmName(k.algorithm()), k.status().name().toLowerCase(Locale.ROOT),
                 k.created(), k.retiredAt().orElse(null))).toList();
     }
 

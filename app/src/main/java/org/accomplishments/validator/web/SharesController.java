@@ -60,7 +60,7 @@ public class SharesController {
             rows = shares.findByState(parsed.name(), pageable);
         }
         return HttpResponse.ok(new ApiViews.Page<>(rows.getContent().stream().map(SharesController::view).toList(),
-                page, pageable.getSize(), rows.getTotalSize()));
+                pageable.getNumber(), pageable.getSize(), rows.getTotalSize()));
     }
 
     static ApiViews.ShareView view(ShareRow r) {

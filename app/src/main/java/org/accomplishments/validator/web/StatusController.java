@@ -9,6 +9,7 @@ import org.accomplishments.validator.collection.InstalledCollections;
 import org.accomplishments.validator.share.ShareBackend;
 import org.accomplishments.validator.share.ShareRegistry;
 import org.accomplishments.validator.share.ShareState;
+import org.accomplishments.validator.signing.SigningFactory;
 import org.accomplishments.validator.signing.SigningKey;
 import org.accomplishments.validator.signing.ValidationKeyring;
 import org.accomplishments.validator.validation.TrophyInbox;
@@ -54,7 +55,7 @@ public class StatusController {
         AccomplishmentCatalog catalog = collections.catalog();
         return new ApiViews.Status(ledger.countsByState(), shareCounts, inbox.lastFullScan().orElse(null),
                 inbox.lastFullScanTook().map(Duration::toMillis).orElse(null), pipeline.inFlight(),
-                new ApiViews.Key(key.fingerprint(), key.algorithm().name().toLowerCase(Locale.ROOT), key.created()),
+                new ApiViews.Key(key.fingerprint(), SigningFactory.algorithmName(key.algorithm()), key.created()),
                 new ApiViews.Backend(backend.name(), health.up(), health.detail()),
                 new ApiViews.Collections(collections.roots().stream().map(Object::toString).toList(), catalog.size(),
                         catalog.collections().size(), catalog.problems().stream().map(Object::toString).toList(),

@@ -62,7 +62,7 @@ public class TrophiesController {
             rows = trophies.findAll(pageable);
         }
         return HttpResponse.ok(new ApiViews.Page<>(rows.getContent().stream().map(TrophiesController::view).toList(),
-                page, pageable.getSize(), rows.getTotalSize()));
+                pageable.getNumber(), pageable.getSize(), rows.getTotalSize()));
     }
 
     @Get("/{id}")
