@@ -321,16 +321,30 @@ public final class ShareFolder {
         return bytes;
     }
 
+    /**
+     * Opens the share folder itself relative to its parent (the backend's shares directory, which strangers do not
+     * write), without following a link: a share folder swapped for a symbolic link is not entered.
+     */
     private SecureDirectoryStream<Path> openRoot() throws IOException {
-        if (!Files.isDirectory(root, NOFOLLOW)) {
+        Path parent = root.getParent();
+        if (parent == null) {
+            throw new IOException("a share folder cannot be the file-system root");
+        }
+        DirectoryStream<Path> stream = Files.newDirectoryStream(parent);
+        if (!(stream instanceof SecureDirectoryStream<Path> secureParent)) {
+            stream.close();
+            throw new IOException("this platform offers no SecureDirectoryStream; refusing to touch share files");
+        }
+        try (secureParent) {
+            return secureParent.newDirectoryStream(root.getFileName(), NOFOLLOW);
+        } catch (java.nio.file.NotDirectoryException | java.nio.file.FileSystemLoopException e) {
             throw new NoSuchFileException(root.toString(), null, "the share folder is not a directory");
+        } catch (java.nio.file.FileSystemException e) {
+            if (isLinkRefusal(e)) {
+                throw new NoSuchFileException(root.toString(), null, "the share folder is a symbolic link");
+            }
+            throw e;
         }
-        DirectoryStream<Path> stream = Files.newDirectoryStream(root);
-        if (stream instanceof SecureDirectoryStream<Path> secure) {
-            return secure;
-        }
-        stream.close();
-        throw new IOException("this platform offers no SecureDirectoryStream; refusing to touch share files");
     }
 
     /** Opens the directory holding the last part of the path, or null when some part of the way is missing. */
