@@ -63,7 +63,7 @@ class CrashSafetyIT {
     private ValidatorProcess service;
 
     /** One trophy a user wrote, and the verdict it must end with. */
-    private record Expected(String shareDir, String shareId, String relative, boolean mismatch) {
+    record Expected(String shareDir, String shareId, String relative, boolean mismatch) {
         String file() {
             return shareDir + "/" + relative;
         }
@@ -97,7 +97,7 @@ class CrashSafetyIT {
         Map<String, byte[]> userFiles = new TreeMap<>();
         List<Path> prepared = new ArrayList<>();
         for (int i = 0; i < SHARES; i++) {
-            prepared.add(prepareShare(staging, i, random, expected, userFiles));
+            prepared.add(prepareShare(staging, i, random, MISMATCH_PERCENT, expected, userFiles));
         }
         long mismatches = expected.stream().filter(Expected::mismatch).count();
         int initial = SHARES / 2;
@@ -454,20 +454,20 @@ class CrashSafetyIT {
         return problems.subList(0, Math.min(10, problems.size()));
     }
 
-    private static void moveIn(Path share, Path shares) throws IOException {
+    static void moveIn(Path share, Path shares) throws IOException {
         Files.move(share, shares.resolve(share.getFileName()), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** One share of {@code PER_SHARE} global trophies, about one in ten claiming an e-mail address not the user's. */
-    private static Path prepareShare(Path staging, int index, Random random, List<Expected> expected,
-                                     Map<String, byte[]> userFiles) throws IOException {
+    static Path prepareShare(Path staging, int index, Random random, int mismatchPercent, List<Expected> expected,
+                             Map<String, byte[]> userFiles) throws IOException {
         String shareId = new UUID(random.nextLong(), random.nextLong()).toString();
         String dir = String.format("user-%03d (User %03d, %s)", index, index, shareId);
         Path root = staging.resolve(dir);
         String email = String.format("user%03d@example.org", index);
         write(root, ".extrainformation/email", (email + "\n").getBytes(StandardCharsets.UTF_8), dir, userFiles);
         for (int n = 0; n < PER_SHARE; n++) {
-            boolean mismatch = random.nextInt(100) < MISMATCH_PERCENT;
+            boolean mismatch = random.nextInt(100) < mismatchPercent;
             String relative = "crash/task-" + n + ".trophy";
             String trophy = "[trophy]\n"
                     + "version = 0.2\n"
@@ -491,7 +491,7 @@ class CrashSafetyIT {
     }
 
     /** Collection {@code crash}: {@code PER_SHARE} global accomplishments needing an e-mail, each with a script {@code exit 0}. */
-    private static void writeCollection(Path root) throws IOException {
+    static void writeCollection(Path root) throws IOException {
         Path accomplishments = Files.createDirectories(root.resolve("accomplishments/crash/en"));
         Files.writeString(root.resolve("accomplishments/crash/ABOUT"),
                 "[general]\nname = Crash Test Collection\nlangdefault = en\n");
