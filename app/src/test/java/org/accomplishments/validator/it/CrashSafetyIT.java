@@ -261,8 +261,9 @@ class CrashSafetyIT {
             int recognisedEvents = kinds.getOrDefault("recognised", 0);
             recognised += recognisedEvents;
             if (signedEvents + recognisedEvents != 1) {
-                problems.add("trophy " + row.path("id") + " (" + row.path("path").asText() + "): " + signedEvents
-                        + " signed and " + recognisedEvents + " recognised events: " + kinds);
+                problems.add("trophy " + row.path("id") + " (" + row.path("shareId").asText() + " "
+                        + row.path("path").asText() + "): " + signedEvents + " signed and " + recognisedEvents
+                        + " recognised events: " + timeline(detail));
             }
             if (!activeKey.equals(row.path("signedBy").asText()) && recognisedEvents == 0) {
                 problems.add("trophy " + row.path("id") + " signedBy " + row.path("signedBy") + ", not " + activeKey);
@@ -272,8 +273,8 @@ class CrashSafetyIT {
             JsonNode detail = service.getJson("/api/trophies/" + row.path("id").asLong());
             Map<String, Integer> kinds = kinds(detail);
             if (kinds.getOrDefault("rejected", 0) != 1 || !"information-mismatch".equals(row.path("reason").asText())) {
-                problems.add("trophy " + row.path("id") + " (" + row.path("path").asText() + "): reason "
-                        + row.path("reason") + ", events " + kinds);
+                problems.add("trophy " + row.path("id") + " (" + row.path("shareId").asText() + " "
+                        + row.path("path").asText() + "): reason " + row.path("reason") + ", events " + timeline(detail));
             }
         }
         System.out.printf("CrashSafetyIT: %d histories read in %.1f s; %d signatures recognised after a crash "
@@ -450,6 +451,15 @@ class CrashSafetyIT {
         return kinds;
     }
 
+    /** The history as "kind@at (state): detail" lines, for failure messages. */
+    static String timeline(JsonNode detail) {
+        StringBuilder out = new StringBuilder();
+        detail.path("history").forEach(e -> out.append("\n    ").append(e.path("kind").asText()).append('@')
+                .append(e.path("at").asText()).append(" (").append(e.path("state").asText()).append("): ")
+                .append(e.path("detail").asText()));
+        return out.toString();
+    }
+
     private static List<String> firstOf(List<String> problems) {
         return problems.subList(0, Math.min(10, problems.size()));
     }
@@ -461,18 +471,23 @@ class CrashSafetyIT {
     /** One share of {@code PER_SHARE} global trophies, about one in ten claiming an e-mail address not the user's. */
     static Path prepareShare(Path staging, int index, Random random, int mismatchPercent, List<Expected> expected,
                              Map<String, byte[]> userFiles) throws IOException {
+        return prepareShare(staging, index, PER_SHARE, random, mismatchPercent, expected, userFiles);
+    }
+
+    static Path prepareShare(Path staging, int index, int trophies, Random random, int mismatchPercent,
+                             List<Expected> expected, Map<String, byte[]> userFiles) throws IOException {
         String shareId = new UUID(random.nextLong(), random.nextLong()).toString();
         String dir = String.format("user-%03d (User %03d, %s)", index, index, shareId);
         Path root = staging.resolve(dir);
         String email = String.format("user%03d@example.org", index);
         write(root, ".extrainformation/email", (email + "\n").getBytes(StandardCharsets.UTF_8), dir, userFiles);
-        for (int n = 0; n < PER_SHARE; n++) {
+        for (int n = 0; n < trophies; n++) {
             boolean mismatch = random.nextInt(100) < mismatchPercent;
             String relative = "crash/task-" + n + ".trophy";
             String trophy = "[trophy]\n"
                     + "version = 0.2\n"
                     + "id = crash/task-" + n + "\n"
-                    + String.format("date-accomplished = 2026-11-21 19:%02d", n) + "\n"
+                    + String.format("date-accomplished = 2026-11-21 19:%02d", n % 60) + "\n"
                     + "needs-signing = true\n"
                     + "needs-information = email\n"
                     + "email = " + (mismatch ? String.format("someone-else%03d@example.org", index) : email) + "\n";
@@ -492,6 +507,10 @@ class CrashSafetyIT {
 
     /** Collection {@code crash}: {@code PER_SHARE} global accomplishments needing an e-mail, each with a script {@code exit 0}. */
     static void writeCollection(Path root) throws IOException {
+        writeCollection(root, PER_SHARE);
+    }
+
+    static void writeCollection(Path root, int accomplishmentCount) throws IOException {
         Path accomplishments = Files.createDirectories(root.resolve("accomplishments/crash/en"));
         Files.writeString(root.resolve("accomplishments/crash/ABOUT"),
                 "[general]\nname = Crash Test Collection\nlangdefault = en\n");
@@ -500,7 +519,7 @@ class CrashSafetyIT {
                 "[label]\nen = E-mail address\n\n[description]\nen = Your e-mail address\n\n"
                         + "[regex]\nvalue = ^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$\n");
         Path scripts = Files.createDirectories(root.resolve("scripts/crash"));
-        for (int n = 0; n < PER_SHARE; n++) {
+        for (int n = 0; n < accomplishmentCount; n++) {
             Files.writeString(accomplishments.resolve("task-" + n + ".accomplishment"),
                     "[accomplishment]\ntitle = Did task " + n + "\ndescription = Task " + n
                             + " of the crash test\nneeds-signing = true\nneeds-information = email\n");

@@ -144,6 +144,14 @@ final class ValidatorProcess implements AutoCloseable {
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
+    /** POST with an empty body and {@code Authorization: Bearer token}. */
+    HttpResponse<String> post(String path, String token) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     /** GET that must answer 200; the body as text. */
     String getText(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = get(path);
@@ -167,6 +175,15 @@ final class ValidatorProcess implements AutoCloseable {
                 "pid " + process.pid() + " is still alive after SIGKILL");
         // 128 + 9: killed by SIGKILL, not an orderly exit
         assertEquals(137, process.exitValue(), "the service did not die of SIGKILL");
+    }
+
+    /** SIGTERM: an orderly shutdown; SIGKILL only if it has not ended within a minute. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("the service did not stop within 60 s of SIGTERM\n" + logTail());
+        }
     }
 
     String logTail() {
