@@ -153,6 +153,7 @@ public class TrophyInbox implements ShareEvents {
 
     private int scanLocked(Share share) throws IOException {
         ShareFolder folder = backend.folder(share);
+        Instant listedAt = ledger.now();
         ShareFolder.Listing listing = folder.list(policy.maxFilesPerShare() + 1);
         String tooBig = policy.sizeProblem(listing.regularFiles(), listing.regularBytes(), listing.truncated());
         if (tooBig != null) {
@@ -203,7 +204,7 @@ public class TrophyInbox implements ShareEvents {
                 found++;
             }
         }
-        reconcile(share, folder, known, candidates, names);
+        reconcile(share, folder, listedAt, known, candidates, names);
         listingFingerprints.put(share.id(), fingerprint);
         if (found > 0) {
             LOG.debug("{} new candidate trophies", found);
@@ -216,10 +217,13 @@ public class TrophyInbox implements ShareEvents {
      * The ledger and the disk must agree: a verdict file that vanished is written again, one that contradicts the
      * recorded verdict (left by a crash between two writes) is removed, a vanished trophy is noted.
      */
-    private void reconcile(Share share, ShareFolder folder, Map<String, Seen> known, Set<String> candidates,
-                           Set<String> names) throws IOException {
+    private void reconcile(Share share, ShareFolder folder, Instant listedAt, Map<String, Seen> known,
+                           Set<String> candidates, Set<String> names) throws IOException {
         boolean wake = false;
         for (TrophyRow row : ledger.current(share.id())) {
+            if (row.updatedAt().isAfter(listedAt)) {
+                continue; // changed after the listing was taken: the listing cannot speak for it
+            }
             if (!candidates.contains(row.path())) {
                 ledger.vanished(row);
                 known.remove(row.path());
