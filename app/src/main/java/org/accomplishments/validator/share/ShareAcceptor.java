@@ -37,6 +37,7 @@ public class ShareAcceptor {
 
     public synchronized Round acceptOffers() throws ShareBackendException {
         List<ShareOffer> offers = backend.offers();
+        java.util.Map<String, Share> knownShares = registry.all();
         List<Share> accepted = new java.util.ArrayList<>();
         List<Share> refused = new java.util.ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -46,7 +47,7 @@ public class ShareAcceptor {
                         offer.folder());
                 continue;
             }
-            Optional<Share> known = registry.find(offer.shareId());
+            Optional<Share> known = Optional.ofNullable(knownShares.get(offer.shareId()));
             if (known.isPresent() && known.get().accepted() && !known.get().folder().equals(offer.folder())) {
                 // Same share id, new folder (a renamed directory, a new visible name): follow it there.
                 LOG.info("share {} moved from {} to {}", offer.shareId(), known.get().folder(), offer.folder());
@@ -67,8 +68,8 @@ public class ShareAcceptor {
             }
         }
         List<String> gone = new java.util.ArrayList<>();
-        for (Share share : registry.accepted()) {
-            if (!seen.contains(share.id())) {
+        for (Share share : knownShares.values()) {
+            if (share.accepted() && !seen.contains(share.id())) {
                 registry.changeState(share.id(), ShareState.GONE, "no longer offered by the " + backend.name() + " backend");
                 LOG.info("share {} is no longer offered; marked gone", share.id());
                 gone.add(share.id());

@@ -22,6 +22,13 @@ public class ShareRegistry {
         return repository.findById(shareId).map(ShareRegistry::toShare);
     }
 
+    /** Every share known, by id: one query for a whole offer round. */
+    public java.util.Map<String, Share> all() {
+        java.util.Map<String, Share> all = new java.util.HashMap<>();
+        repository.findAll().forEach(row -> all.put(row.id(), toShare(row)));
+        return all;
+    }
+
     public List<Share> accepted() {
         return repository.findByState(ShareState.ACCEPTED.name()).stream().map(ShareRegistry::toShare).toList();
     }

@@ -15,6 +15,8 @@ import java.util.List;
 public interface ShareRepository extends CrudRepository<ShareRow, String> {
     List<ShareRow> findByState(String state);
 
+    List<ShareRow> findAll();
+
     Page<ShareRow> findAll(Pageable pageable);
 
     Page<ShareRow> findByState(String state, Pageable pageable);

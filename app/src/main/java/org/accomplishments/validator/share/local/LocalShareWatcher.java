@@ -37,6 +37,7 @@ final class LocalShareWatcher implements AutoCloseable {
     private final Duration debounce;
     private final ShareEvents events;
     private final Map<WatchKey, Watched> keys = new HashMap<>();
+    private final Set<Path> watchedFolders = new java.util.HashSet<>();
     private final Set<String> dirtyShares = new LinkedHashSet<>();
     private boolean offersDirty;
     private boolean missed;
@@ -79,7 +80,7 @@ final class LocalShareWatcher implements AutoCloseable {
 
     /** Watches an accepted share's folder and the collection folders inside it. */
     synchronized void watchShare(String shareId, Path folder) {
-        if (service == null || keys.values().stream().anyMatch(w -> w.dir().equals(folder))) {
+        if (service == null || watchedFolders.contains(folder)) {
             return;
         }
         register(folder, shareId, 1);
@@ -98,6 +99,7 @@ final class LocalShareWatcher implements AutoCloseable {
         try {
             WatchKey key = dir.register(service, KINDS);
             keys.put(key, new Watched(shareId, dir, depth));
+            watchedFolders.add(dir);
         } catch (IOException e) {
             // ENOSPC (inotify watch limit) among others: this folder is left to the timers.
             if (failure == null) {
@@ -157,7 +159,10 @@ final class LocalShareWatcher implements AutoCloseable {
             dirtyShares.add(watched.shareId());
         }
         if (!key.reset()) {
-            keys.remove(key);
+            Watched gone = keys.remove(key);
+            if (gone != null) {
+                watchedFolders.remove(gone.dir());
+            }
         }
     }
 

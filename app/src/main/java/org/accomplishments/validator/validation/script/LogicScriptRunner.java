@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -98,6 +99,8 @@ public final class LogicScriptRunner {
         pb.directory(workDir.toFile());
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 
+        // Processes that exist before the run cannot belong to it: the sweeps after the run skip them.
+        Set<Long> before = ProcessTreeKiller.pidsNow();
         long startNanos = System.nanoTime();
         Process process;
         try {
@@ -122,7 +125,7 @@ public final class LogicScriptRunner {
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         // Always, also after a normal exit: a finished run leaves no process behind (background jobs, daemons).
-        strays = ProcessTreeKiller.killTree(process, workDir);
+        strays = ProcessTreeKiller.killTree(process, workDir, before);
         try {
             // SIGKILLed, so this is immediate unless the kernel holds it in an uninterruptible wait; bounded anyway.
             process.waitFor(PUMP_GRACE_MS, TimeUnit.MILLISECONDS);

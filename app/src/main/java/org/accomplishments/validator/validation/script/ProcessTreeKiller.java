@@ -104,10 +104,14 @@ final class ProcessTreeKiller {
      * Kills the script (if still running) and everything it left behind. Returns how many processes other than the
      * script itself were found and killed.
      *
-     * @param script  the started script; its pid is its process-group id
-     * @param workDir the run's unique working directory, the marker its processes carry
+     * @param script   the started script; its pid is its process-group id
+     * @param workDir  the run's unique working directory, the marker its processes carry
+     * @param existing the pids that existed before the script was started ({@link #pidsNow()}): none of them can
+     *                 be the run's, so only newer processes are examined (reading every process's environment
+     *                 after every run cost more than the rest of a validation). A pid the kernel recycled within
+     *                 one run would be missed; Linux hands out pids in increasing order up to pid_max first.
      */
-    static int killTree(Process script, Path workDir) {
+    static int killTree(Process script, Path workDir, Set<Long> existing) {
         long pgid = script.pid();
         String home = "HOME=" + workDir;
         String tmp = "TMPDIR=" + workDir;
@@ -120,7 +124,7 @@ final class ProcessTreeKiller {
         descendants.forEach(d -> strays.add(d.pid()));
 
         boolean scriptAlive = script.isAlive();
-        List<Member> before = scan(self, pgid, home, tmp, workDir);
+        List<Member> before = scan(self, pgid, home, tmp, workDir, existing);
         before.forEach(m -> strays.add(m.pid));
         // Once the script has exited and been reaped its pid (= pgid) could in theory be reused. Then only signal
         // the group when a live member proves the id is still ours (a member keeps the id from being reallocated).
@@ -134,7 +138,7 @@ final class ProcessTreeKiller {
         descendants.forEach(ProcessHandle::destroyForcibly);
 
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            List<Member> found = scan(self, pgid, home, tmp, workDir);
+            List<Member> found = scan(self, pgid, home, tmp, workDir, existing);
             found.removeIf(m -> m.pid == pgid && !script.isAlive());
             if (found.isEmpty()) {
                 break;
@@ -181,8 +185,29 @@ final class ProcessTreeKiller {
     private record Member(long pid, long pgrp) {
     }
 
+    /** The pids alive now (a directory listing of /proc, no file read). */
+    static Set<Long> pidsNow() {
+        Set<Long> pids = new java.util.HashSet<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC)) {
+            for (Path dir : procs) {
+                String name = dir.getFileName().toString();
+                if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+                    try {
+                        pids.add(Long.parseLong(name));
+                    } catch (NumberFormatException ignored) {
+                        // not a process
+                    }
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // no /proc: nothing to skip
+        }
+        return pids;
+    }
+
     /** Live (not zombie) processes of this run: in its group or session, or carrying its directory. */
-    private static List<Member> scan(long self, long pgid, String home, String tmp, Path workDir) {
+    private static List<Member> scan(long self, long pgid, String home, String tmp, Path workDir,
+                                     Set<Long> existing) {
         List<Member> found = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC)) {
             for (Path dir : procs) {
@@ -196,7 +221,7 @@ final class ProcessTreeKiller {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (pid == self) {
+                if (pid == self || existing.contains(pid)) {
                     continue;
                 }
                 Optional<String> statText = read(dir.resolve("stat"));
