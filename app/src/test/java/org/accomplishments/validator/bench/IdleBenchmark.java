@@ -76,8 +76,8 @@ class IdleBenchmark {
             double settle = (System.nanoTime() - s0) / 1e9;
             double settleCpu = service.cpuSeconds();
             Bench.info("idle", String.format("service up in %.1f s; all shares accepted and local trophies recorded "
-                            + "%.1f s later; service CPU so far %.1f s; RSS %.0f MB; %d threads; %s", up, settle,
-                    settleCpu, service.memoryMb("VmRSS"), service.threads(), Bench.load()));
+                            + "%.1f s later; service CPU so far %.1f s; %s; %d threads; %s", up, settle,
+                    settleCpu, service.memory(), service.threads(), Bench.load()));
             assertEquals(SHARES, ServiceProcess.statusCount(status, "accepted"), "accepted shares: " + status);
             assertEquals(SHARES, ServiceProcess.statusCount(status, "ignored"), "ignored local trophies: " + status);
             ServiceProcess.sleep(5000); // let the last events and scans finish
@@ -116,8 +116,8 @@ class IdleBenchmark {
             Bench.report("idle: steady-state CPU, mean of both windows", mean, "% of one core", 100 * findCpu / 60,
                     "< 2%", mean < 2.0);
             Bench.info("idle", String.format("baseline: find walks the %d files in %.2f s CPU; a cron job doing "
-                    + "that once a minute costs %.2f%% of a core; RSS now %.0f MB; %s", files, findCpu,
-                    100 * findCpu / 60, service.memoryMb("VmRSS"), Bench.load()));
+                    + "that once a minute costs %.2f%% of a core; now %s; %s", files, findCpu,
+                    100 * findCpu / 60, service.memory(), Bench.load()));
             status = service.get("/api/status");
             assertEquals(0, ServiceProcess.statusCount(status, "pending"), status);
         } finally {

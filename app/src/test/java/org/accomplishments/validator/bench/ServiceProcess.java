@@ -164,6 +164,26 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * JVM heap in MB from {@code GET /prometheus}: {@code used} or {@code committed} (the summed
+     * {@code jvm_memory_<kind>_bytes{area="heap",...}} series), so RSS can be told apart from live data.
+     */
+    double heapMb(String kind) {
+        double sum = 0;
+        for (String line : get("/prometheus").split("\n")) {
+            if (line.startsWith("jvm_memory_" + kind + "_bytes{") && line.contains("area=\"heap\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum / (1024 * 1024);
+    }
+
+    /** "RSS x MB, heap used y MB of z MB committed". */
+    String memory() {
+        return String.format(java.util.Locale.ROOT, "RSS %.0f MB, heap used %.0f MB of %.0f MB committed",
+                memoryMb("VmRSS"), heapMb("used"), heapMb("committed"));
+    }
+
     int threads() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {

@@ -51,6 +51,7 @@ class StartupMemoryBenchmark {
                 if (run == RUNS - 1) {
                     ServiceProcess.sleep(10_000);
                     idleRss = service.memoryMb("VmRSS");
+                    Bench.info("startup", "idle, no shares: " + service.memory());
                 }
                 service.close();
                 service = null;
@@ -98,6 +99,7 @@ class StartupMemoryBenchmark {
             status = service.get("/api/status");
             double rss = service.memoryMb("VmRSS");
             double hwm = service.memoryMb("VmHWM");
+            Bench.info("startup", "backlog: " + service.memory() + String.format(", VmHWM %.0f MB", hwm));
             Bench.info("startup", String.format("with %d trophies on disk: /health UP after %.1f s; %d trophies in "
                             + "the ledger %.1f s later; %d pending; service CPU %.1f s; %d threads; %s",
                     backlog, upWithBacklog, known, discovery, ServiceProcess.statusCount(status, "pending"),
