@@ -8,10 +8,10 @@ import java.time.Duration;
 @ConfigurationProperties("validator.validation")
 public class ValidationSettings {
     private Duration processInterval = Duration.ofSeconds(15);
-    private int workers = 4;
+    private int workers = 8;
     private Duration scriptTimeout = Duration.ofSeconds(60);
     private int scriptOutputCap = 65536;
-    private int scriptConcurrency = 2;
+    private int scriptConcurrency = 4;
     private NotYet notYet = new NotYet();
     private Errors errors = new Errors();
     private Dependencies dependencies = new Dependencies();

@@ -44,8 +44,10 @@ final class ServiceProcess implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The JVM options the README's run command uses.
+        command.add("@" + Path.of(System.getProperty("validator.repo", ".."), "app", "jvm.options").toAbsolutePath());
         // For profiling only (e.g. -Dbench.service.jvmArgs=-XX:StartFlightRecording=filename=/tmp/x.jfr):
-        // space-separated JVM options; the benchmarks themselves never set any.
+        // space-separated JVM options, after (so overriding) jvm.options; the benchmarks themselves never set any.
         String extra = System.getProperty("bench.service.jvmArgs", "").trim();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));

@@ -84,7 +84,8 @@ final class ValidatorProcess implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
-        command.add("-Xmx512m");
+        // The JVM options the README's run command uses.
+        command.add("@" + Path.of(System.getProperty("validator.repo", ".."), "app", "jvm.options").toAbsolutePath());
         command.add("-Dvalidator.data-dir=" + dataDir);
         command.add("-Dmicronaut.server.port=" + port);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
