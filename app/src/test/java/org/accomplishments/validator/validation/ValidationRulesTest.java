@@ -195,6 +195,29 @@ class ValidationRulesTest extends PipelineScenario {
     }
 
     @Test
+    void aVerdictACrashInterruptedIsWrittenAtOnceAfterTheRestart() throws Exception {
+        Share share = newShare("a20", "a20@example.org");
+        putTrophy(share, "ok", "a20@example.org");
+        awaitFile(share.asc("ok"), Duration.ofSeconds(20));
+        TrophyRow row = row(share, "ok").orElseThrow();
+        // What a kill -9 between the verdict and its file leaves: SIGNING, held by a dead worker's lease for
+        // minutes, and no .asc on disk.
+        java.time.Instant later = ledger.now().plus(Duration.ofMinutes(10));
+        TrophyRow signed = ledger.find(row.id()).orElseThrow();
+        trophies.update(new TrophyRow(signed.id(), signed.shareId(), signed.path(), signed.sha256(), signed.size(),
+                signed.modifiedAt(), signed.accomplishmentId(), TrophyState.SIGNING.name(), signed.attempts(),
+                signed.notYetCount(), signed.errorCount(), signed.dependencyWaits(), later, null, null, null, null,
+                signed.firstSeenAt(), ledger.now(), null, "dead-node/0", later));
+        Files.delete(share.asc("ok"));
+
+        ledger.resumeAfterRestart();
+
+        String asc = awaitFile(share.asc("ok"), Duration.ofSeconds(10));
+        assertTrue(asc.contains("share-id = " + share.id()), asc);
+        awaitState(share, "ok", TrophyState.SIGNED, Duration.ofSeconds(10));
+    }
+
+    @Test
     void anOperatorsRevalidationRunsEveryCheckAndTheScriptAgain() throws Exception {
         Share share = newShare("a19", "a19@example.org");
         putTrophy(share, "ok", "a19@example.org");
