@@ -25,15 +25,6 @@ public final class RelativePath {
         return parts;
     }
 
-    public static boolean isValid(String path) {
-        try {
-            split(path);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     static String printable(String s) {
         StringBuilder out = new StringBuilder();
         s.codePoints().limit(200).forEach(c -> {

@@ -19,11 +19,6 @@ public class KeyringSignatures implements Signatures {
     }
 
     @Override
-    public String activeFingerprint() {
-        return keyring.active().fingerprint();
-    }
-
-    @Override
     public Signed sign(java.util.function.Function<String, String> textForKey) {
         SigningKey key = keyring.active();
         SignedText signed = signer.sign(key, textForKey.apply(key.fingerprint()));

@@ -8,8 +8,6 @@ public interface Signatures {
     record Signed(String armored, String fingerprint) {
     }
 
-    String activeFingerprint();
-
     /**
      * Signs with the active key the text built for that key's fingerprint, so a rotation in between can never make
      * the {@code key =} line of the text and the signature disagree.

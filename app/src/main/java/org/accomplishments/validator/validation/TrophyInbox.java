@@ -13,6 +13,7 @@ import org.accomplishments.validator.share.ShareFolder;
 import org.accomplishments.validator.share.ShareRegistry;
 import org.accomplishments.validator.share.ShareSettings;
 import org.accomplishments.validator.share.ShareState;
+import org.accomplishments.validator.trophy.TrophyRejection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -23,7 +24,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -293,13 +293,9 @@ public class TrophyInbox implements ShareEvents {
         }
         ShareFolder.ReadResult read = folder.read(entry.path(), settings.getMaxTrophyBytes());
         if (read instanceof ShareFolder.ReadResult.Content content) {
-            return sha256(content.bytes());
+            return TrophyRejection.sha256Hex(content.bytes());
         }
         return read instanceof ShareFolder.ReadResult.Missing ? null : UNREAD;
-    }
-
-    public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
     }
 
     private static MessageDigest sha256Digest() {

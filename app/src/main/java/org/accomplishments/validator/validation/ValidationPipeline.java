@@ -16,7 +16,6 @@ import org.accomplishments.validator.trophy.ParseResult;
 import org.accomplishments.validator.trophy.RejectionReason;
 import org.accomplishments.validator.trophy.SignedTrophy;
 import org.accomplishments.validator.trophy.SignedTrophyText;
-import org.accomplishments.validator.trophy.TextDecoding;
 import org.accomplishments.validator.trophy.Trophy;
 import org.accomplishments.validator.trophy.TrophyParser;
 import org.accomplishments.validator.trophy.TrophyRejection;
@@ -289,7 +288,7 @@ public class ValidationPipeline implements AutoCloseable {
                 return;
             }
             byte[] bytes = ((ShareFolder.ReadResult.Content) read).bytes();
-            if (!TrophyInbox.sha256(bytes).equals(row.sha256())) {
+            if (!TrophyRejection.sha256Hex(bytes).equals(row.sha256())) {
                 // Changed since it was queued: the share's scan supersedes this row with the new content.
                 inbox.get().forget(share.id());
                 inbox.get().scan(share);
@@ -472,15 +471,7 @@ public class ValidationPipeline implements AutoCloseable {
 
         /** An existing .asc by one of our keys over exactly this [trophy] section, bound to this share. */
         private Optional<Trophy> recognise(TrophyRow row, Share share, ShareFolder folder, byte[] bytes) throws IOException {
-            ShareFolder.ReadResult read = folder.read(row.path() + ".asc", VerdictFiles.MAX_SIGNATURE_BYTES);
-            if (!(read instanceof ShareFolder.ReadResult.Content content)) {
-                return Optional.empty();
-            }
-            ParseResult<String> armored = TextDecoding.strictUtf8(content.bytes());
-            if (!armored.isParsed()) {
-                return Optional.empty();
-            }
-            Optional<String> text = signatures.verifiedText(armored.orElseThrow());
+            Optional<String> text = verdictFiles.ownSignedText(folder, row.path() + ".asc");
             if (text.isEmpty()) {
                 return Optional.empty();
             }

@@ -5,6 +5,7 @@ import org.accomplishments.validator.share.ShareFolder;
 import org.accomplishments.validator.trophy.TextDecoding;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /** The server's own files next to a trophy, and which of them it may remove. */
 @Singleton
@@ -22,11 +23,15 @@ public class VerdictFiles {
      * in its place, a 2012 server's signature for one, is not ours to delete.
      */
     public boolean removeOwnSignature(ShareFolder folder, String ascPath) throws IOException {
+        return ownSignedText(folder, ascPath).isPresent() && folder.delete(ascPath);
+    }
+
+    /** The text an {@code .asc} signs, when it is there and verifies with one of our keys. */
+    public Optional<String> ownSignedText(ShareFolder folder, String ascPath) throws IOException {
         ShareFolder.ReadResult read = folder.read(ascPath, MAX_SIGNATURE_BYTES);
-        if (read instanceof ShareFolder.ReadResult.Content content
-                && TextDecoding.strictUtf8(content.bytes()).asOptional().flatMap(signatures::verifiedText).isPresent()) {
-            return folder.delete(ascPath);
+        if (!(read instanceof ShareFolder.ReadResult.Content content)) {
+            return Optional.empty();
         }
-        return false;
+        return TextDecoding.strictUtf8(content.bytes()).asOptional().flatMap(signatures::verifiedText);
     }
 }

@@ -2,6 +2,7 @@ package org.accomplishments.validator.web;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import org.accomplishments.validator.collection.AccomplishmentCatalog;
 
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +29,11 @@ final class ApiViews {
     @Serdeable
     record Collections(List<String> roots, int accomplishments, int collections, List<String> problems,
                        @Nullable Instant loadedAt) {
+        static Collections of(List<java.nio.file.Path> roots, AccomplishmentCatalog catalog) {
+            return new Collections(roots.stream().map(Object::toString).toList(), catalog.size(),
+                    catalog.collections().size(), catalog.problems().stream().map(Object::toString).toList(),
+                    catalog.loadedAt());
+        }
     }
 
     @Serdeable

@@ -24,8 +24,6 @@ public class CollectionsController {
     ApiViews.Collections reload() {
         AccomplishmentCatalog catalog = collections.reload();
         pipeline.wake();
-        return new ApiViews.Collections(collections.roots().stream().map(Object::toString).toList(), catalog.size(),
-                catalog.collections().size(), catalog.problems().stream().map(Object::toString).toList(),
-                catalog.loadedAt());
+        return ApiViews.Collections.of(collections.roots(), catalog);
     }
 }

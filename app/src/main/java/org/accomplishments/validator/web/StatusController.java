@@ -57,8 +57,6 @@ public class StatusController {
                 inbox.lastFullScanTook().map(Duration::toMillis).orElse(null), pipeline.inFlight(),
                 new ApiViews.Key(key.fingerprint(), SigningFactory.algorithmName(key.algorithm()), key.created()),
                 new ApiViews.Backend(backend.name(), health.up(), health.detail()),
-                new ApiViews.Collections(collections.roots().stream().map(Object::toString).toList(), catalog.size(),
-                        catalog.collections().size(), catalog.problems().stream().map(Object::toString).toList(),
-                        catalog.loadedAt()));
+                ApiViews.Collections.of(collections.roots(), catalog));
     }
 }
