@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of accomplishments-validator: unit tests, and the integration and interop tests that use the
-# real programs a user has (gpg, sqop, python3, setsid). Installs the Debian packages they need when missing
+# real programs a user has (gpg, sqop, python3, setsid, dbus-daemon). Installs the Debian packages they need when missing
 # and running as root; otherwise names them and stops.
 #
 #   ./test.sh                 all tests
@@ -13,6 +13,13 @@ command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 command -v sqop >/dev/null 2>&1 || missing+=(sqop)
 command -v setsid >/dev/null 2>&1 || missing+=(util-linux)
 [ -x /usr/bin/python3 ] || missing+=(python3)
+# The sync daemon backend's tests: a private dbus-daemon, the test sync daemon (Python, dbus-python + GLib)
+# and the command-line D-Bus clients that check that fixture against the documented interface.
+command -v dbus-daemon >/dev/null 2>&1 || missing+=(dbus-daemon)
+command -v dbus-send >/dev/null 2>&1 || missing+=(dbus-bin)
+command -v busctl >/dev/null 2>&1 || missing+=(systemd)
+/usr/bin/python3 -c 'import dbus' >/dev/null 2>&1 || missing+=(python3-dbus)
+/usr/bin/python3 -c 'from gi.repository import GLib' >/dev/null 2>&1 || missing+=(python3-gi)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
