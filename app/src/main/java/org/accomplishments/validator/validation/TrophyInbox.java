@@ -67,6 +67,8 @@ public class TrophyInbox implements ShareEvents {
         t.setDaemon(true);
         return t;
     });
+    private final java.util.concurrent.atomic.AtomicBoolean offerRoundQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean startupClean = true;
     private final java.util.concurrent.atomic.AtomicInteger rescans = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Instant lastFullScan;
@@ -324,7 +326,13 @@ public class TrophyInbox implements ShareEvents {
 
     @Override
     public void offersChanged() {
+        // One queued round sees every offer made before it starts: a burst of offers (a thousand NewShare signals)
+        // costs one round, not one each.
+        if (!offerRoundQueued.compareAndSet(false, true)) {
+            return;
+        }
         eventWorker.execute(() -> {
+            offerRoundQueued.set(false);
             try {
                 acceptOffers();
             } catch (ShareBackendException | RuntimeException e) {
