@@ -94,6 +94,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage(ROOT + ".web..");
 
     /** The REST API stays a shell: it never touches OpenPGP, Quartz or JDBC directly. */
+    /** D-Bus is the sync daemon adapter's technology; the core and the other backends never see it. */
+    @ArchTest
+    static final ArchRule onlyTheSyncDaemonBackendKnowsDBus = noClasses()
+            .that().resideOutsideOfPackage(ROOT + ".share.syncdaemon..")
+            .should().dependOnClassesThat().resideInAPackage("org.freedesktop.dbus..");
+
     @ArchTest
     static final ArchRule webUsesTheServiceNotItsTechnology = noClasses()
             .that().resideInAPackage(ROOT + ".web..")

@@ -276,7 +276,8 @@ final class SyncDaemonLink implements AutoCloseable {
         long initial = settings.getReconnect().getInitialDelay().toMillis();
         long max = settings.getReconnect().getMaxDelay().toMillis();
         long delay = Math.min(max, initial << Math.min(failures - 1, 20));
-        problem = why + "; next attempt in " + Duration.ofMillis(delay).toSeconds() + " s (attempt " + failures + ")";
+        problem = why + "; next attempt in " + (delay < 1000 ? delay + " ms" : delay / 1000 + " s") + " (attempt "
+                + failures + ")";
         if (failures == 1 || Long.bitCount(failures) == 1) {
             LOG.warn("{}", problem); // 1st, 2nd, 4th, 8th... failure: enough to see it, not a log flood
         }
