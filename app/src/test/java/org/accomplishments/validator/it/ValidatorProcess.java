@@ -81,6 +81,12 @@ final class ValidatorProcess implements AutoCloseable {
      * keep one history.
      */
     static ValidatorProcess start(Path dataDir, Map<String, String> properties, Path log) throws IOException {
+        return start(dataDir, properties, Map.of(), log);
+    }
+
+    /** As {@link #start(Path, Map, Path)}, with these variables added to the environment. */
+    static ValidatorProcess start(Path dataDir, Map<String, String> properties, Map<String, String> environment,
+                                  Path log) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
@@ -93,7 +99,8 @@ final class ValidatorProcess implements AutoCloseable {
         command.add(jar().toString());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("VALIDATOR_") || k.startsWith("MICRONAUT_")
-                || k.startsWith("DATASOURCES_") || k.equals("JAVA_TOOL_OPTIONS"));
+                || k.startsWith("DATASOURCES_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("DBUS_SESSION_BUS_ADDRESS"));
+        builder.environment().putAll(environment);
         builder.directory(dataDir.getParent().toFile());
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
