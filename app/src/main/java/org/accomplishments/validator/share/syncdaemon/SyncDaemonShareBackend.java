@@ -173,7 +173,8 @@ public class SyncDaemonShareBackend implements ShareBackend, SyncDaemonLink.List
             call.on(link.remote(SyncDaemonShares.PATH, SyncDaemonShares.class));
             return new Answer(outcome.get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS), null);
         } catch (DBusException | DBusExecutionException e) {
-            throw new ShareBackendException(method + "(" + id + ") failed: " + e.getMessage(), e);
+            // This offer's call failed (an error reply, the daemon gone): the others of the round still get theirs.
+            return new Answer(null, new AcceptOutcome.Failed(method + " failed: " + e.getMessage(), true));
         } catch (TimeoutException e) {
             silentSince = "to " + method + " within " + answerTimeout.toMillis() + " ms";
             return new Answer(null, new AcceptOutcome.Failed("no answer from the sync daemon to " + method
@@ -189,12 +190,13 @@ public class SyncDaemonShareBackend implements ShareBackend, SyncDaemonLink.List
     }
 
     @Override
-    public void decline(ShareOffer offer) throws ShareBackendException {
+    public void decline(ShareOffer offer) {
         try {
             // The answer (ShareAnswerResponse 'No') carries nothing this server needs; it is not waited for.
             link.remote(SyncDaemonShares.PATH, SyncDaemonShares.class).rejectShare(offer.shareId());
         } catch (DBusException | DBusExecutionException e) {
-            throw new ShareBackendException("reject_share(" + offer.shareId() + ") failed: " + e.getMessage(), e);
+            // The refusal is recorded and the share never read either way; the offer merely stays pending there.
+            LOG.warn("reject_share({}) failed: {}", offer.shareId(), e.getMessage());
         }
     }
 
