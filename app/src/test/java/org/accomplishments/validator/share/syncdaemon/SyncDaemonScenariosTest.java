@@ -5,6 +5,8 @@ import org.accomplishments.validator.share.ShareState;
 import org.accomplishments.validator.validation.PipelineScenario;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,31 +117,19 @@ class SyncDaemonScenariosTest extends PipelineScenario {
         assertTrue(millis.stream().allMatch(ms -> ms < 1000), "each within 1 s: " + millis);
     }
 
-    @Test
-    void anAcceptTheDaemonAnswersNoIsRecordedAndAskedAgainNextRound() throws Exception {
-        daemon.control().setAnswer("no");
-        String id = daemon.control().offer("heidi", "Heidi", "heidi Trophies Folder");
+    /** The server refusing ({@code No}) and a daemon that never answers end the same way: recorded, asked again. */
+    @ParameterizedTest(name = "answer {0}: reason says \"{1}\"")
+    @CsvSource({"no, answered 'No'", "silent, no answer"})
+    void anAcceptNotAnsweredYesIsRecordedWithItsReasonAndAskedAgainNextRound(String answer, String reason)
+            throws Exception {
+        daemon.control().setAnswer(answer);
+        String id = daemon.control().offer("heidi-" + answer, "Heidi", "heidi Trophies Folder");
 
-        org.accomplishments.validator.share.Share offered = await(() -> registry.find(id).filter(s -> s.reason() != null), Duration.ofSeconds(10),
-                "a reason recorded for " + id);
-
-        assertEquals(ShareState.OFFERED, offered.state());
-        assertTrue(offered.reason().contains("answered 'No'"), offered.reason());
-        daemon.control().setAnswer("yes");
-        inbox.acceptOffers();
-        awaitShare(id, ShareState.ACCEPTED);
-    }
-
-    @Test
-    void anAcceptNobodyAnswersTimesOutIsRecordedAndAskedAgainNextRound() throws Exception {
-        daemon.control().setAnswer("silent");
-        String id = daemon.control().offer("ivan", "Ivan", "ivan Trophies Folder");
-
-        org.accomplishments.validator.share.Share offered = await(() -> registry.find(id).filter(s -> s.reason() != null), Duration.ofSeconds(10),
-                "a reason recorded for " + id);
+        org.accomplishments.validator.share.Share offered = await(() -> registry.find(id)
+                .filter(s -> s.reason() != null), Duration.ofSeconds(10), "a reason recorded for " + id);
 
         assertEquals(ShareState.OFFERED, offered.state());
-        assertTrue(offered.reason().contains("no answer"), offered.reason());
+        assertTrue(offered.reason().contains(reason), offered.reason());
         daemon.control().setAnswer("yes");
         inbox.acceptOffers();
         awaitShare(id, ShareState.ACCEPTED);

@@ -51,6 +51,18 @@ class SyncDaemonShareBackendTest {
         return backend;
     }
 
+    private TestBus bus;
+    private TestSyncDaemon daemon;
+    private SyncDaemonShareBackend backend;
+
+    /** A bus, the test sync daemon on it (with these arguments) and a backend connected to both. */
+    private void connect(Duration answerTimeout, String... daemonArguments) {
+        bus = running(new TestBus());
+        daemon = running(new TestSyncDaemon(bus.address(), work, daemonArguments));
+        backend = backend(BackendSettings.on(bus.address()).withAnswerTimeout(answerTimeout));
+        SyncDaemonShareBackendContractTest.awaitUp(backend, Duration.ofSeconds(10));
+    }
+
     private static ShareOffer offered(SyncDaemonShareBackend backend, String id) throws Exception {
         return backend.offers().stream().filter(o -> o.shareId().equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError(id + " not offered"));
@@ -68,10 +80,7 @@ class SyncDaemonShareBackendTest {
 
     @Test
     void anAcceptTheDaemonAnswersNoIsAFailureToRetryWithTheDaemonsError() throws Exception {
-        TestBus bus = running(new TestBus());
-        TestSyncDaemon daemon = running(new TestSyncDaemon(bus.address(), work, "--answer", "no"));
-        SyncDaemonShareBackend backend = backend(BackendSettings.on(bus.address()));
-        SyncDaemonShareBackendContractTest.awaitUp(backend, Duration.ofSeconds(10));
+        connect(Duration.ofSeconds(2), "--answer", "no");
         String id = daemon.control().offer("alice", "Alice", "alice Trophies Folder");
 
         var failed = assertInstanceOf(AcceptOutcome.Failed.class, backend.accept(offered(backend, id)));
@@ -84,11 +93,7 @@ class SyncDaemonShareBackendTest {
 
     @Test
     void anAcceptNobodyAnswersTimesOutAndLaterOffersFailAtOnceUntilTheNextRound() throws Exception {
-        TestBus bus = running(new TestBus());
-        TestSyncDaemon daemon = running(new TestSyncDaemon(bus.address(), work, "--answer", "silent"));
-        SyncDaemonShareBackend backend = backend(BackendSettings.on(bus.address())
-                .withAnswerTimeout(Duration.ofMillis(500)));
-        SyncDaemonShareBackendContractTest.awaitUp(backend, Duration.ofSeconds(10));
+        connect(Duration.ofMillis(500), "--answer", "silent");
         String first = daemon.control().offer("bob", "Bob", "bob Trophies Folder");
         String second = daemon.control().offer("carol", "Carol", "carol Trophies Folder");
         ShareOffer firstOffer = offered(backend, first);
@@ -112,10 +117,7 @@ class SyncDaemonShareBackendTest {
 
     @Test
     void aRefusedOfferIsRejectedAtTheDaemon() throws Exception {
-        TestBus bus = running(new TestBus());
-        TestSyncDaemon daemon = running(new TestSyncDaemon(bus.address(), work));
-        SyncDaemonShareBackend backend = backend(BackendSettings.on(bus.address()));
-        SyncDaemonShareBackendContractTest.awaitUp(backend, Duration.ofSeconds(10));
+        connect(Duration.ofSeconds(2));
         String id = daemon.control().offer("mallory", "Mallory", "mallory Trophies Folder");
 
         backend.decline(offered(backend, id));
@@ -134,10 +136,7 @@ class SyncDaemonShareBackendTest {
 
     @Test
     void aFailedDownloadAndAForgedSignalRaiseNoChangeEvent() throws Exception {
-        TestBus bus = running(new TestBus());
-        TestSyncDaemon daemon = running(new TestSyncDaemon(bus.address(), work));
-        SyncDaemonShareBackend backend = backend(BackendSettings.on(bus.address()));
-        SyncDaemonShareBackendContractTest.awaitUp(backend, Duration.ofSeconds(10));
+        connect(Duration.ofSeconds(2));
         String id = daemon.control().offer("dave", "Dave", "dave Trophies Folder");
         ShareOffer offer = offered(backend, id);
         assertInstanceOf(AcceptOutcome.Accepted.class, backend.accept(offer));
@@ -157,10 +156,7 @@ class SyncDaemonShareBackendTest {
 
     @Test
     void aShareDeletedAtTheDaemonIsReportedGone() throws Exception {
-        TestBus bus = running(new TestBus());
-        TestSyncDaemon daemon = running(new TestSyncDaemon(bus.address(), work));
-        SyncDaemonShareBackend backend = backend(BackendSettings.on(bus.address()));
-        SyncDaemonShareBackendContractTest.awaitUp(backend, Duration.ofSeconds(10));
+        connect(Duration.ofSeconds(2));
         String id = daemon.control().offer("erin", "Erin", "erin Trophies Folder");
         assertInstanceOf(AcceptOutcome.Accepted.class, backend.accept(offered(backend, id)));
 
@@ -186,10 +182,7 @@ class SyncDaemonShareBackendTest {
 
     @Test
     void aRestartedDaemonAndARestartedBusAreReconnectedAndRescanned() throws Exception {
-        TestBus bus = running(new TestBus());
-        TestSyncDaemon daemon = running(new TestSyncDaemon(bus.address(), work));
-        SyncDaemonShareBackend backend = backend(BackendSettings.on(bus.address()));
-        SyncDaemonShareBackendContractTest.awaitUp(backend, Duration.ofSeconds(10));
+        connect(Duration.ofSeconds(2));
         String id = daemon.control().offer("frank", "Frank", "frank Trophies Folder");
         assertInstanceOf(AcceptOutcome.Accepted.class, backend.accept(offered(backend, id)));
 
