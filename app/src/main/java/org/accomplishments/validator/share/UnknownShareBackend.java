@@ -1,0 +1,21 @@
+package org.accomplishments.validator.share;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.exceptions.ConfigurationException;
+
+/**
+ * Stops the start-up with a plain sentence when {@code validator.shares.backend} names no backend, instead of
+ * Micronaut's "no bean of type ShareBackend" a few layers down.
+ */
+@Context
+@Requires(property = "validator.shares.backend")
+@Requires(property = "validator.shares.backend", notEquals = "local")
+@Requires(property = "validator.shares.backend", notEquals = "syncdaemon")
+class UnknownShareBackend {
+    UnknownShareBackend(@Value("${validator.shares.backend}") String backend) {
+        throw new ConfigurationException("validator.shares.backend is '" + backend
+                + "'; it must be 'local' (a folder tree) or 'syncdaemon' (the sync daemon over D-Bus)");
+    }
+}
