@@ -141,7 +141,7 @@ public class SyncDaemonShareBackend implements ShareBackend, SyncDaemonLink.List
             if (answer.failure != null) {
                 return answer.failure;
             }
-            if (!"Yes".equals(answer.dict.get("answer"))) {
+            if (!"Yes".equals(answer.dict.get("answer")) || answer.dict.containsKey("error")) {
                 String error = answer.dict.get("error");
                 return new AcceptOutcome.Failed("the sync daemon answered '" + answer.dict.getOrDefault("answer", "")
                         + "' to accept_share" + (error == null ? "" : ": " + error), true);

@@ -116,6 +116,22 @@ class SyncDaemonShareBackendTest {
     }
 
     @Test
+    void aSubscribeTheDaemonRefusesIsAFailureWithItsError() throws Exception {
+        connect(Duration.ofSeconds(2));
+        String id = daemon.control().offer("olivia", "Olivia", "olivia Trophies Folder");
+        ShareOffer pending = offered(backend, id);
+        // Believed accepted (a stale listing): accept_share is skipped, and the daemon refuses the subscription.
+        ShareOffer believedAccepted = new ShareOffer(pending.shareId(), pending.owner(), pending.visibleName(),
+                pending.name(), pending.folder(), true);
+
+        var failed = assertInstanceOf(AcceptOutcome.Failed.class, backend.accept(believedAccepted));
+
+        assertTrue(failed.reason().contains("subscribe failed") && failed.reason().contains("ShareSubscribeError"),
+                failed.reason());
+        assertTrue(failed.retryable());
+    }
+
+    @Test
     void aRefusedOfferIsRejectedAtTheDaemon() throws Exception {
         connect(Duration.ofSeconds(2));
         String id = daemon.control().offer("mallory", "Mallory", "mallory Trophies Folder");
