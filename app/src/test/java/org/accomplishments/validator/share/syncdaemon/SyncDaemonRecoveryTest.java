@@ -61,7 +61,7 @@ class SyncDaemonRecoveryTest extends PipelineScenario {
 
     private HttpResponse<String> get(String path) {
         try {
-            return http.toBlocking().exchange(HttpRequest.GET(path), String.class);
+            return http.toBlocking().exchange(HttpRequest.GET(path).bearerAuth("test-token"), String.class);
         } catch (HttpClientResponseException e) {
             return HttpResponse.<String>status(e.getStatus()).body(e.getResponse().getBody(String.class).orElse(""));
         }
