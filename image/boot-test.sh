@@ -1,0 +1,184 @@
+#!/bin/bash
+# Boot test of the appliance image under QEMU (TCG here; ACCEL=kvm where KVM works), as on OpenStack:
+#
+#   image/boot-test.sh [IMAGE.qcow2] [USER_DATA]     (root not needed; qemu-system-x86, qemu-utils, genisoimage,
+#                                                      openssh-client, curl, gpg)
+#
+# IMAGE defaults to image/out/accomplishments-validator.qcow2, USER_DATA to cloud-init/50-policy.yaml (it makes
+# the service listen on the instance's address, so /health is reachable through the host forward).
+# The VM gets an OpenStack config drive (config-2) with that user-data and a throwaway SSH key, 2 vCPU, 1 GiB,
+# and a user-mode NIC with restrict=on (no guest traffic leaves the host) and two forwards bound to 127.0.0.1
+# only: SSH and the service's port 8080. A throwaway overlay keeps IMAGE pristine; both boots use the overlay.
+#
+# Boot 1: waits for /health UP through the forward (time from qemu start), then over SSH: cloud-init status
+#   done, systemctl --failed empty, the service runs as accomplishments-validator, its secret key files are 0600,
+#   no listening port but 22 and 8080 (and DHCP's 68/udp); pushes the repository's example collection and
+#   Alice's example share into the local share backend (SSH: the test needs a shell for the checks anyway, and
+#   this is how an operator or a sync job gets files in; no extra disk or 9p driver in the image), waits for
+#   the .trophy.asc and verifies it with gpg on the host against GET /api/keys/current.
+# Boot 2 (same disk): the same key and the same .asc, cloud-init done again, nothing failed.
+# Upgrade: a newer .deb (the given one, version bumped) installed over the running one keeps key and data.
+# Exit 0 only if every check passed. Logs (serial consoles, timings): image/out/boot-test/.
+set -euo pipefail
+H=$(dirname "$(realpath "$0")"); TOP=$(dirname "$H")
+IMG=$(realpath "${1:-$H/out/accomplishments-validator.qcow2}")
+UD=$(realpath "${2:-$TOP/cloud-init/50-policy.yaml}")
+DEB=${DEB:-$(ls -t "$TOP"/deb/target/accomplishments-validator_*_all.deb 2>/dev/null | head -1)}
+ACCEL=${ACCEL:-tcg}
+L=$H/out/boot-test; rm -rf "$L"; mkdir -p "$L"
+W=$(mktemp -d /var/tmp/boot-test.XXXXXX)
+QPID=""
+cleanup() { [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$W"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+SSH_PORT=$(free_port); HTTP_PORT=$(free_port)
+FAILS=0
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; FAILS=$((FAILS+1)); }
+note() { echo "$*" | tee -a "$L/timings.txt"; }
+
+ssh-keygen -q -t ed25519 -N '' -f "$W/key"
+"$H/mkconfigdrive.sh" "$W/cd.iso" "$UD" "$W/key.pub" validator-test
+qemu-img create -q -f qcow2 -F qcow2 -b "$IMG" "$W/disk.qcow2"
+g() { ssh -q -i "$W/key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+        -o ConnectTimeout=20 -o BatchMode=yes -p "$SSH_PORT" debian@127.0.0.1 "$@"; }
+
+boot() {  # boot N: start the VM in the background, serial console with timestamps to $L/serial-N.log
+    case $ACCEL in
+        kvm) A=(-accel kvm -cpu host,-arch-capabilities) ;;
+        *)   A=(-accel tcg,thread=multi -cpu qemu64) ;;
+    esac
+    T0=$(date +%s.%N)
+    qemu-system-x86_64 "${A[@]}" -smp 2 -m 1024 -display none -nodefaults -no-user-config \
+        -serial stdio -monitor none -qmp unix:"$W/qmp",server=on,wait=off -no-reboot \
+        -drive file="$W/disk.qcow2",if=virtio,format=qcow2,discard=unmap \
+        -drive file="$W/cd.iso",if=virtio,readonly=on,format=raw \
+        -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:8080 \
+        -device virtio-net-pci,netdev=n0 </dev/null 2>&1 \
+      | perl -MTime::HiRes=time -e '$|=1; $t0=shift; while(<STDIN>){ s/\r//g; printf "[%8.3f] %s", time-$t0, $_ }' "$T0" \
+        > "$L/serial-$1.log" &
+    QPID=$!
+}
+since() { python3 -c "import time; print(f'{time.time()-$T0:.1f}')"; }
+wait_health() {  # up to $1 s for HTTP 200 from /health through the forward
+    local end=$((SECONDS+$1))
+    while [ $SECONDS -lt $end ]; do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$HTTP_PORT/health")" = 200 ] && return 0
+        kill -0 "$QPID" 2>/dev/null || return 1
+        sleep 1
+    done
+    return 1
+}
+wait_ssh() { local end=$((SECONDS+$1)); while [ $SECONDS -lt $end ]; do g true 2>/dev/null && return 0; sleep 2; done; return 1; }
+poweroff() {
+    python3 "$H/qmp.py" "$W/qmp" system_powerdown >/dev/null || true
+    local end=$((SECONDS+120)); while kill -0 "$QPID" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 1; done
+    kill "$QPID" 2>/dev/null || true; wait "$QPID" 2>/dev/null || true; QPID=""
+}
+# Checks run inside the guest (one SSH round trip: each costs seconds under TCG).
+guest_checks() {
+    g sudo bash -s <<'EOS'
+set -u
+u=accomplishments-validator
+echo "cloud-init: $(cloud-init status --wait 2>&1 | tr '\n' ' ')"
+echo "failed-units: [$(systemctl --failed --no-legend --plain | tr '\n' ';')]"
+pid=$(systemctl show -p MainPID --value $u.service)
+echo "service-user: $(ps -o user= -p "$pid" 2>/dev/null) pid=$pid"
+echo "secret-keys: $(find /var/lib/$u/keys -name '*.secret.asc' -printf '%m:%u ' 2>/dev/null)"
+echo "keys-dir: $(stat -c '%a:%U' /var/lib/$u/keys 2>/dev/null)"
+echo "listening: $(ss -Hlntu | awk '{print $1 "/" $5}' | sed -E 's#/.*:#/#' | sort -u | tr '\n' ' ')"
+echo "version: $(dpkg-query -W -f='${Version}' $u)"
+m() { systemctl show -p "$1" --value $u.service; }
+echo "unit-activating-us: $(m InactiveExitTimestampMonotonic) unit-active-us: $(m ActiveEnterTimestampMonotonic) userspace-done-us: $(systemctl show -p FinishTimestampMonotonic --value)"
+echo "startup-line: $(journalctl -b -u $u.service -o cat --no-pager | grep -o 'Startup completed in [0-9]*ms' | tail -1)"
+echo "health-wait: $(journalctl -b -u $u.service -o cat --no-pager | grep -o 'healthy after [0-9]* s' | tail -1)"
+echo "asc: $(find /var/lib/$u/shares -name '*.trophy.asc' -exec sha256sum {} + 2>/dev/null | cut -c1-16 | tr '\n' ' ')"
+EOS
+}
+check_common() {  # check_common OUTPUT LABEL
+    local o=$1 b=$2
+    grep -Eq '^cloud-init: [. ]*status: done' <<<"$o" && pass "$b: cloud-init status done" || fail "$b: cloud-init: $(grep '^cloud-init' <<<"$o")"
+    grep -q '^failed-units: \[\]' <<<"$o" && pass "$b: systemctl --failed empty" || fail "$b: $(grep '^failed-units' <<<"$o")"
+    grep -q '^service-user: accomplishments-validator ' <<<"$o" && pass "$b: service runs as accomplishments-validator" || fail "$b: $(grep '^service-user' <<<"$o")"
+    local k; k=$(sed -n 's/^secret-keys: //p' <<<"$o")
+    if [ -n "$k" ] && ! tr ' ' '\n' <<<"$k" | grep -v '^$' | grep -qv '^600:accomplishments-validator$'; then
+        pass "$b: secret key files 0600 ($k)"; else fail "$b: secret key files: '$k'"; fi
+    local extra; extra=$(sed -n 's/^listening: //p' <<<"$o" | tr ' ' '\n' | grep -v '^$' | grep -vxE 'tcp/(22|8080)|udp/68' || true)
+    [ -z "$extra" ] && pass "$b: listening only on $(sed -n 's/^listening: //p' <<<"$o")" || fail "$b: unexpected listeners: $extra"
+}
+us() { sed -n "s/.*$1: \([0-9]*\).*/\1/p" <<<"$2"; }
+
+# ---------------- boot 1
+echo "boot 1: $IMG with $(basename "$UD"), accel $ACCEL, ssh 127.0.0.1:$SSH_PORT, http 127.0.0.1:$HTTP_PORT"
+boot 1
+if wait_health 600; then note "boot 1: /health UP $(since) s after qemu start"; else fail "boot 1: /health not UP in 600 s"; tail -30 "$L/serial-1.log"; exit 1; fi
+wait_ssh 300 || { fail "boot 1: no SSH"; exit 1; }
+O=$(guest_checks); echo "$O" > "$L/guest-boot1.txt"; echo "$O" | sed 's/^/  guest: /'
+check_common "$O" "boot 1"
+a=$(us unit-activating-us "$O"); b=$(us unit-active-us "$O"); f=$(us userspace-done-us "$O")
+note "boot 1: service unit activating at $(awk "BEGIN{printf \"%.1f\", $a/1e6}") s of kernel time, healthy (active) at $(awk "BEGIN{printf \"%.1f\", $b/1e6}") s: its own start took $(awk "BEGIN{printf \"%.1f\", ($b-$a)/1e6}") s; $(grep -o 'Startup completed in [0-9]*ms' <<<"$O")"
+
+# push a trophy through the local share backend
+ALICE="alice-trophies (Alice, 7f3c9a52-2f0e-4d5e-9c1b-2a3f4e5d6c7b)"
+t=$SECONDS
+tar -C "$TOP/examples" -cf - collections "shares/$ALICE" | g 'sudo sh -ec "
+  D=/var/lib/accomplishments-validator
+  tar -xf - -C \$D --no-same-owner
+  chown -R accomplishments-validator:accomplishments-validator \$D/collections \$D/shares
+  systemctl restart accomplishments-validator.service"'
+note "restart after installing the collection (blocks until /health UP): $((SECONDS-t)) s"
+ASC=""; end=$((SECONDS+300))
+while [ $SECONDS -lt $end ]; do
+    ASC=$(g "sudo find /var/lib/accomplishments-validator/shares -name registered-email.trophy.asc" 2>/dev/null || true)
+    [ -n "$ASC" ] && break; sleep 5
+done
+if [ -n "$ASC" ]; then
+    note "trophy signed $((SECONDS-t)) s after the push"
+    g "sudo cat '$ASC'" > "$L/registered-email.trophy.asc"
+    curl -sf "http://127.0.0.1:$HTTP_PORT/api/keys/current" > "$L/key1.asc"
+    mkdir -m 700 "$W/gnupg"
+    gpg -q --homedir "$W/gnupg" --import "$L/key1.asc" 2>/dev/null
+    if gpg --homedir "$W/gnupg" --status-fd 1 --verify < "$L/registered-email.trophy.asc" 2>/dev/null | grep -q '^\[GNUPG:\] VALIDSIG'; then
+        pass "boot 1: the .trophy.asc verifies with gpg on the host against /api/keys/current"
+    else fail "boot 1: gpg --verify of the .trophy.asc"; fi
+else
+    fail "boot 1: no registered-email.trophy.asc within 300 s"; g "sudo journalctl -u accomplishments-validator --no-pager | tail -30" || true
+fi
+poweroff
+
+# ---------------- boot 2: same disk
+boot 2
+if wait_health 600; then note "boot 2: /health UP $(since) s after qemu start"; else fail "boot 2: /health not UP"; exit 1; fi
+wait_ssh 300 || { fail "boot 2: no SSH"; exit 1; }
+O2=$(guest_checks); echo "$O2" > "$L/guest-boot2.txt"; echo "$O2" | sed 's/^/  guest: /'
+check_common "$O2" "boot 2"
+curl -sf "http://127.0.0.1:$HTTP_PORT/api/keys/current" > "$L/key2.asc"
+cmp -s "$L/key1.asc" "$L/key2.asc" && pass "boot 2: same signing key" || fail "boot 2: the key changed"
+[ "$(sed -n 's/^asc: //p' <<<"$O2")" = "$(sed -n 's/^asc: //p' <<<"$O")" ] || true
+A1=$(g "sudo sha256sum '$ASC'" | cut -c1-64); A0=$(sha256sum < "$L/registered-email.trophy.asc" | cut -c1-64)
+[ -n "$ASC" ] && [ "$A1" = "$A0" ] && pass "boot 2: the signed trophy is still there, unchanged" || fail "boot 2: the .asc changed or vanished"
+
+# ---------------- upgrade: a newer version of the same package over the installed one
+if [ -n "$DEB" ] && [ -f "$DEB" ]; then
+    mkdir "$W/deb"; dpkg-deb -R "$DEB" "$W/deb/root"
+    V=$(sed -n 's/^Version: //p' "$W/deb/root/DEBIAN/control"); NV="$V+upgradetest1"
+    sed -i "s/^Version: .*/Version: $NV/" "$W/deb/root/DEBIAN/control"
+    dpkg-deb -Zxz --root-owner-group -b "$W/deb/root" "$W/deb/new.deb" >/dev/null
+    t=$SECONDS
+    g "cat > /tmp/new.deb" < "$W/deb/new.deb"
+    g "sudo dpkg -i /tmp/new.deb >/dev/null && rm -f /tmp/new.deb" && pass "upgrade: dpkg -i $NV over $V" || fail "upgrade: dpkg -i"
+    note "upgrade (copy + dpkg -i + restart until healthy): $((SECONDS-t)) s"
+    O3=$(guest_checks); echo "$O3" > "$L/guest-upgrade.txt"
+    grep -q "^version: $NV\$" <<<"$O3" && pass "upgrade: version $NV installed" || fail "upgrade: $(grep '^version' <<<"$O3")"
+    wait_health 300 && pass "upgrade: /health UP after the upgrade" || fail "upgrade: /health not UP"
+    curl -sf "http://127.0.0.1:$HTTP_PORT/api/keys/current" > "$L/key3.asc"
+    cmp -s "$L/key1.asc" "$L/key3.asc" && pass "upgrade: same signing key" || fail "upgrade: the key changed"
+    A2=$(g "sudo sha256sum '$ASC'" | cut -c1-64)
+    [ "$A2" = "$A0" ] && pass "upgrade: the signed trophy is still there" || fail "upgrade: the .asc changed or vanished"
+    curl -sf "http://127.0.0.1:$HTTP_PORT/api/trophies?state=signed" | grep -q 'registered-email' \
+        && pass "upgrade: the ledger still lists the signed trophy" || fail "upgrade: the ledger lost the signed trophy"
+    check_common "$O3" "upgrade"
+fi
+poweroff
+echo "boot-test: $FAILS failure(s); logs in $L"
+[ "$FAILS" = 0 ]
