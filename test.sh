@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test of accomplishments-validator: unit tests, and the integration and interop tests that use the
-# real programs a user has (gpg, sqop, python3, setsid, dbus-daemon). Installs the Debian packages they need when missing
-# and running as root; otherwise names them and stops.
+# Runs every test of accomplishments-validator: unit tests, the integration and interop tests that use the real
+# programs a user has (gpg, sqop, python3, setsid, dbus-daemon), and the appliance image's static checks, build and
+# boot test (image/ci.sh). Installs the Debian packages they need when missing and running as root; otherwise names
+# them and stops.
 #
 #   ./test.sh                 all tests
-#   ./test.sh -Dtest=Name     any further arguments go to Maven
+#   ./test.sh -Dtest=Name     any further arguments go to Maven (and skip the image build and boot test)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -32,4 +33,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+
+# The appliance (issue 5): static checks of cloud-init, units, Ansible and Packer, then the image built from the
+# .deb just packaged and booted under QEMU. Only on a full run: `./test.sh -Dtest=Name` stays a quick Maven run.
+if [ $# -eq 0 ]; then
+    exec image/ci.sh
+fi
