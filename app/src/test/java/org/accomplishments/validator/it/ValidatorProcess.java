@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 final class ValidatorProcess implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The operator token every IT service starts with ({@code validator.api.token}). */
+    static final String TOKEN = "it-operator-token";
 
     private final Process process;
     private final int port;
@@ -88,6 +90,8 @@ final class ValidatorProcess implements AutoCloseable {
         command.add("@" + Path.of(System.getProperty("validator.repo", ".."), "app", "jvm.options").toAbsolutePath());
         command.add("-Dvalidator.data-dir=" + dataDir);
         command.add("-Dmicronaut.server.port=" + port);
+        // Reads of the API need a token since the web UI (issue 4): the ITs use the operator token.
+        command.add("-Dvalidator.api.token=" + TOKEN);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar().toString());
@@ -141,7 +145,7 @@ final class ValidatorProcess implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).GET().build();
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
