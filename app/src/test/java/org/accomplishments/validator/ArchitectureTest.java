@@ -122,7 +122,7 @@ class ArchitectureTest {
     static final ArchRule thePasswordHasherUsesOnlyArgon2OfBouncyCastle = noClasses()
             .that().haveFullyQualifiedName(ROOT + ".auth.PasswordHasher")
             .should().dependOnClassesThat(resideInAPackage("org.bouncycastle..")
-                    .and(not(JavaClass.Predicates.nameMatching("org\\.bouncycastle\\.crypto\\.(generators|params)\\.Argon2.*"))))
+                    .and(not(com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("org\\.bouncycastle\\.crypto\\.(generators|params)\\.Argon2.*"))))
             .because("Argon2id password hashes are the only reason for Bouncy Castle outside signing");
 
     /** Packages form no dependency cycles (one package's change never ripples back into itself). */

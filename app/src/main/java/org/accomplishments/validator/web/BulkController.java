@@ -83,7 +83,7 @@ public class BulkController {
         return Pages.view("bulk-job", model);
     }
 
-    @Post(value = "/bulk/{id}/apply", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/bulk/{id}/apply", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> apply(HttpRequest<?> request, @PathVariable String id) {
         Principal me = Pages.me(request);
         Optional<BulkIssuance.Job> job = bulk.find(me, id);

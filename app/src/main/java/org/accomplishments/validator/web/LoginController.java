@@ -72,7 +72,7 @@ public class LoginController {
         return loginForm(request, form.get("next"), error, status);
     }
 
-    @Post(value = "/logout", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Post(value = "/logout", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> logout(HttpRequest<?> request) {
         Principal me = Pages.me(request);
         sessions.end(me);
