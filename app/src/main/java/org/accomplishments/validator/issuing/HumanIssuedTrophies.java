@@ -250,6 +250,11 @@ public class HumanIssuedTrophies {
         onRevocation.set(listener);
     }
 
+    /** The latest revocations, newest first (the dashboard). */
+    public List<IssuedTrophyRow> recentRevocations(int limit) {
+        return issued.recentRevocations(limit);
+    }
+
     public Optional<IssuedTrophyRow> find(long id) {
         return issued.findById(id);
     }

@@ -35,6 +35,9 @@ public interface IssuedTrophyRepository extends CrudRepository<IssuedTrophyRow, 
     @Query("SELECT COUNT(*) FROM issued_trophy WHERE revoked_at IS NOT NULL")
     long countRevoked();
 
+    @Query("SELECT * FROM issued_trophy WHERE revoked_at IS NOT NULL ORDER BY revoked_at DESC LIMIT :limit")
+    List<IssuedTrophyRow> recentRevocations(int limit);
+
     @Query("SELECT * FROM issued_trophy WHERE share_id = :shareId AND path = :path ORDER BY id DESC")
     List<IssuedTrophyRow> findByShareIdAndPathOrderByIdDesc(String shareId, String path);
 }

@@ -89,6 +89,8 @@ public class DashboardController {
         List<ShareRow> refused = new ArrayList<>(shares.decisions(ShareState.REFUSED.name(), far, 10));
         refused.addAll(shares.decisions(ShareState.OVER_LIMIT.name(), far, 5));
         model.put("refused", refused);
+        model.put("revocations", issued.recentRevocations(10));
+        model.put("recentIssued", issued.page(null, 10));
         model.put("activeKey", keyring.active());
         model.put("activeKeyAlgorithm", SigningFactory.algorithmName(keyring.active().algorithm()));
         model.put("keys", keyring.keys());
