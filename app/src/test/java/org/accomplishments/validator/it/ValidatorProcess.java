@@ -157,6 +157,15 @@ final class ValidatorProcess implements AutoCloseable {
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
+    /** POST a JSON body with {@code Authorization: Bearer token}. */
+    HttpResponse<String> postJson(String path, String token, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     /** GET that must answer 200; the body as text. */
     String getText(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = get(path);
