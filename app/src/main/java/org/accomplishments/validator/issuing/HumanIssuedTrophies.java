@@ -207,8 +207,11 @@ public class HumanIssuedTrophies {
             }
             String digest = RevocationList.digest(signedText[0]);
             issued.finish(row.id(), IssuedTrophyRow.State.ISSUED.name(), null, digest, signed.fingerprint());
-            ledger.discover(share.id(), draft.path(), sha256, bytes.length, now);
-            pipeline.wake(); // the pipeline recognises the signature and records the trophy as signed
+            ledger.recordIssued(share.id(), draft.path(), sha256, bytes.length, id.toString(), signed.fingerprint(),
+                    "issued by " + who.name() + " (issued #" + row.id() + ")"
+                            + (draft.note().isEmpty() ? "" : "; note: " + draft.note()));
+            ledger.wakeDependents(share.id(), id.toString());
+            pipeline.wake(); // trophies of this share that depend on this one are due now
             if (auditEach) {
                 audit.record(who.name(), "issued", share.id() + " " + id,
                         "to " + share.owner() + (draft.note().isEmpty() ? "" : "; note: " + draft.note()), remote);

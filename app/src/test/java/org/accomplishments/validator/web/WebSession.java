@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A person at a browser without JavaScript, for the page tests: keeps its cookies (all of them, as a browser on
  * localhost does, Secure ones included), reads the CSRF token out of the forms it is shown, and posts forms.
  */
-final class WebSession {
+public final class WebSession {
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -30,28 +30,28 @@ final class WebSession {
     final Map<String, String> cookies = new LinkedHashMap<>();
     String lastCsrf;
 
-    WebSession(String base) {
+    public WebSession(String base) {
         this.base = base;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html").GET());
     }
 
     /** A GET as a script sends it (no Accept: text/html), for the API. */
-    HttpResponse<String> getApi(String path) {
+    public HttpResponse<String> getApi(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
     /** GET that must answer 200; remembers the page's CSRF token. */
-    String page(String path) {
+    public String page(String path) {
         HttpResponse<String> response = get(path);
         assertEquals(200, response.statusCode(), "GET " + path + ": " + response.body());
         return response.body();
     }
 
     /** Posts a form with the last CSRF token seen (unless the fields bring their own {@code _csrf}). */
-    HttpResponse<String> post(String path, Map<String, String> fields) {
+    public HttpResponse<String> post(String path, Map<String, String> fields) {
         Map<String, String> all = new LinkedHashMap<>();
         if (lastCsrf != null) {
             all.put("_csrf", lastCsrf);
@@ -70,7 +70,7 @@ final class WebSession {
     }
 
     /** A multipart upload of one file field; the CSRF token goes into the address, as the page's form does it. */
-    HttpResponse<String> upload(String path, String field, String fileName, String content) {
+    public HttpResponse<String> upload(String path, String field, String fileName, String content) {
         String boundary = "----b" + UUID.randomUUID();
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
                 + fileName + "\"\r\nContent-Type: text/csv\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
@@ -79,7 +79,7 @@ final class WebSession {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    void login(String name, String password) {
+    public void login(String name, String password) {
         page("/login");
         HttpResponse<String> response = post("/login", Map.of("username", name, "password", password));
         assertEquals(303, response.statusCode(), "login of " + name + ": " + response.body());
