@@ -25,6 +25,8 @@ import org.accomplishments.validator.validation.TrophyLedger;
 import org.accomplishments.validator.validation.TrophyRow;
 import org.accomplishments.validator.validation.TrophyState;
 
+import jakarta.annotation.PreDestroy;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,8 +40,8 @@ import java.util.Optional;
 /**
  * The operations dashboard ({@code /}), the trophy list ({@code /trophies}), one trophy's history
  * ({@code /trophies/{id}}) and the share list ({@code /shares}). Lists are keyset-paged ("older" links carry the
- * last id seen), so a page costs the same with a million rows; the state counts are cached for a few seconds
- * because counting a million rows is the one thing here that grows with the ledger.
+ * last id seen), so a page costs the same with a million rows; the state counts, the one thing here that grows with
+ * the ledger, are recounted in the background while someone looks.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -58,8 +60,15 @@ public class DashboardController {
     private final Clock clock;
     private volatile Counts counts;
 
-    private record Counts(Map<String, Long> trophies, Map<String, Long> shares, Instant at) {
+    private record Counts(Map<String, Long> trophies, Map<String, Long> shares, Instant at, long tookMs) {
     }
+
+    private final java.util.concurrent.atomic.AtomicBoolean recounting = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService recounter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dashboard-recount");
+        t.setDaemon(true);
+        return t;
+    });
 
     public DashboardController(TrophyLedger ledger, LedgerOverview trophies, ShareOverview shares,
                                ShareRegistry registry, ShareBackend backend, ValidationKeyring keyring,
@@ -82,6 +91,7 @@ public class DashboardController {
         model.put("trophyCounts", c.trophies());
         model.put("shareCounts", c.shares());
         model.put("countsAt", c.at());
+        model.put("countsTookMs", c.tookMs());
         Instant far = Instant.parse("9999-12-31T00:00:00Z");
         model.put("verdicts", trophies.recentVerdicts(far, 15));
         model.put("waiting", trophies.waiting(Instant.EPOCH, 15));
@@ -154,12 +164,34 @@ public class DashboardController {
         return Pages.view("shares", model);
     }
 
+    /**
+     * The counts, at most {@link #COUNTS_MAX_AGE} old when someone keeps looking: older counts are served at once
+     * and recounted in the background (counting a million rows takes most of a second on H2), so no page waits
+     * for it but the very first. Nothing is counted while nobody looks.
+     */
     private Counts counts() {
         Counts c = counts;
-        Instant now = clock.instant();
-        if (c != null && c.at().plus(COUNTS_MAX_AGE).isAfter(now)) {
-            return c;
+        if (c == null) {
+            synchronized (this) {
+                return counts != null ? counts : recount();
+            }
         }
+        if (c.at().plus(COUNTS_MAX_AGE).isBefore(clock.instant()) && recounting.compareAndSet(false, true)) {
+            recounter.execute(() -> {
+                try {
+                    recount();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(DashboardController.class).warn("recounting failed: {}", e.toString());
+                } finally {
+                    recounting.set(false);
+                }
+            });
+        }
+        return c;
+    }
+
+    private Counts recount() {
+        long started = System.nanoTime();
         Map<String, Long> shareCounts = new LinkedHashMap<>();
         for (ShareState s : ShareState.values()) {
             shareCounts.put(s.name().toLowerCase(Locale.ROOT), registry.count(s));
@@ -170,8 +202,13 @@ public class DashboardController {
             String key = s.name().toLowerCase(Locale.ROOT);
             trophyCounts.put(key, raw.getOrDefault(key, 0L));
         }
-        c = new Counts(trophyCounts, shareCounts, now);
+        Counts c = new Counts(trophyCounts, shareCounts, clock.instant(), (System.nanoTime() - started) / 1_000_000);
         counts = c;
         return c;
+    }
+
+    @PreDestroy
+    void close() {
+        recounter.shutdownNow();
     }
 }
