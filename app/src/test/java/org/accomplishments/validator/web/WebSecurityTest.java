@@ -93,6 +93,11 @@ class WebSecurityTest extends WebScenario {
         assertEquals(403, ivy.post("/admin/users", Map.of("username", "eve", "password", PASSWORD, "role", "admin"))
                 .statusCode(), "an issuer cannot make themselves an admin");
         assertTrue(accounts.find("eve").isEmpty());
+        for (String trick : List.of("/%61dmin/users", "/ADMIN/users", "//admin/users", "/admin/users/", "/./admin/users",
+                "/issue/../admin/users", "/admin/./users", "/admin%2Fusers", "/admin/users;x=1")) {
+            int code = ivy.get(trick).statusCode();
+            assertTrue(code == 403 || code == 404 || code == 400, trick + " answered " + code + " to an issuer");
+        }
         assertEquals(200, root.get("/admin/users").statusCode());
         assertEquals(200, root.get("/admin/audit").statusCode());
     }
