@@ -124,6 +124,7 @@ public class Accounts {
             return lockedUntil != null ? new LoginOutcome.Locked(lockedUntil) : new LoginOutcome.WrongCredentials();
         }
         users.recordSuccess(user.name());
+        sessions.purgeExpired(); // housekeeping where sessions are made: ended ones never pile up
         Sessions.Created session = sessions.create(user);
         audit.record(user.name(), "login", user.name(), "session started", remote);
         return new LoginOutcome.LoggedIn(session.cookieValue(), session.principal());
