@@ -185,6 +185,8 @@ class BrowserEndToEndTest extends WebScenario {
         shot("13-audit-log");
         open("/account");
         shot("14-account");
+        open("/admin/keys");
+        shot("15-keys");
     }
 
     private void open(String path) {

@@ -173,6 +173,25 @@ class WebUiTest extends WebScenario {
         assertEquals(403, vic.get("/admin/users").statusCode(), "a viewer does not administer");
     }
 
+    @Test
+    void anAdminRotatesTheKeyAndSeesTheSettingsWithoutSecrets() {
+        WebSession root = loggedIn("root", ADMIN_PASSWORD);
+        String before = keyring.active().fingerprint();
+        root.page("/admin/keys");
+
+        HttpResponse<String> rotated = root.post("/admin/keys/rotate", Map.of("algorithm", "ed25519"));
+
+        assertEquals(200, rotated.statusCode(), rotated.body());
+        assertFalse(before.equals(keyring.active().fingerprint()));
+        assertTrue(rotated.body().contains(before) && rotated.body().contains("retired"), rotated.body());
+        assertTrue(root.page("/admin/audit").contains("key-rotated"));
+        String settings = root.page("/admin/settings");
+        assertTrue(settings.contains("validator.web.session-idle-timeout"), settings);
+        assertFalse(settings.contains("test-token"), "the operator token is not shown");
+        assertFalse(settings.contains("$argon2id$"), "nor the admin's hash");
+        assertEquals(403, loggedIn("ivy", PASSWORD).get("/admin/keys").statusCode());
+    }
+
     private void awaitState(Share share, String name, TrophyState state) {
         await(() -> ledger.current(share.id()).stream().filter(r -> r.path().equals("scn/" + name + ".trophy")
                 && r.trophyState() == state).findFirst(), Duration.ofSeconds(20), name + " " + state);
