@@ -21,6 +21,9 @@ command -v dbus-send >/dev/null 2>&1 || missing+=(dbus-bin)
 command -v busctl >/dev/null 2>&1 || missing+=(systemd)
 /usr/bin/python3 -c 'import dbus' >/dev/null 2>&1 || missing+=(python3-dbus)
 /usr/bin/python3 -c 'from gi.repository import GLib' >/dev/null 2>&1 || missing+=(python3-gi)
+# The web UI's browser tests: Debian's Chromium and its driver (Selenium never downloads a browser here).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then

@@ -11,6 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.regex.Pattern;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -113,11 +114,22 @@ class ArchitectureTest {
             .and().doNotHaveFullyQualifiedName(ROOT + ".ValidatorLifecycle")
             .should().onlyDependOnClassesThat(not(resideInAnyPackage("org.quartz..")));
 
-    /** Only the signing package knows Bouncy Castle. */
+    /**
+     * Only the signing package knows Bouncy Castle (OpenPGP). One exception, by name: the accounts' password hasher
+     * uses Bouncy Castle's Argon2id (the JDK has none), and nothing else of it.
+     */
     @ArchTest
     static final ArchRule onlySigningKnowsBouncyCastle = noClasses()
             .that().resideOutsideOfPackage(ROOT + ".signing..")
+            .and().doNotHaveFullyQualifiedName(ROOT + ".auth.PasswordHasher")
             .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..");
+
+    @ArchTest
+    static final ArchRule thePasswordHasherUsesOnlyArgon2OfBouncyCastle = noClasses()
+            .that().haveFullyQualifiedName(ROOT + ".auth.PasswordHasher")
+            .should().dependOnClassesThat(resideInAPackage("org.bouncycastle..")
+                    .and(not(com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("org\\.bouncycastle\\.crypto\\.(generators|params)\\.Argon2.*"))))
+            .because("Argon2id password hashes are the only reason for Bouncy Castle outside signing");
 
     /** Packages form no dependency cycles (one package's change never ripples back into itself). */
     @ArchTest

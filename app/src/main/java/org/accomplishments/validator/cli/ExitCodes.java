@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int TROPHY_MISMATCH = 2;
     /** The signature and trophy are good but the [validation] binding is not the expected share id or owner. */
     public static final int BINDING_MISMATCH = 3;
+    /** verify: the signature is named in the given, good revocation list. */
+    public static final int REVOKED = 4;
     /** Wrong arguments. */
     public static final int USAGE = 64;
     /** A named file cannot be read. */

@@ -6,6 +6,7 @@ import org.accomplishments.validator.signing.ValidationKeyring;
 import org.accomplishments.validator.signing.VerificationResult;
 import org.accomplishments.validator.trophy.KeyFile;
 import org.accomplishments.validator.trophy.ParseResult;
+import org.accomplishments.validator.trophy.RevocationList;
 import org.accomplishments.validator.trophy.SignedTrophy;
 import org.accomplishments.validator.trophy.SignedTrophyText;
 import org.accomplishments.validator.trophy.TextDecoding;
@@ -35,6 +36,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:good signature by a pinned key, trophy matches (and binding, when asked)",
                 "1:not a good signature by a pinned key", "2:the .trophy beside it is missing or differs",
                 "3:share id or owner differs from the expected one, or the file carries no binding",
+                "4:revoked: the signature is in the --revocations list",
                 "64:usage error", "66:a file cannot be read"})
 public class VerifyCommand implements Callable<Integer> {
 
@@ -51,6 +53,10 @@ public class VerifyCommand implements Callable<Integer> {
     @Option(names = "--trophy", paramLabel = "FILE", description = "The trophy to compare with. "
             + "Default: the file name without .asc.")
     Path trophy;
+
+    @Option(names = "--revocations", paramLabel = "FILE", description = "The server's signed revocation list "
+            + "(GET /api/revocations); it must verify with the pinned key(s). A signature named in it is revoked.")
+    Path revocations;
 
     @Parameters(paramLabel = "FILE.trophy.asc")
     Path signed;
@@ -115,6 +121,12 @@ public class VerifyCommand implements Callable<Integer> {
             return ExitCodes.GOOD;
         }
         ValidationBinding binding = signedTrophy.binding().get();
+        if (revocations != null) {
+            Integer revoked = checkRevocations(keys, good.signedText(), out, err);
+            if (revoked != null) {
+                return revoked;
+            }
+        }
         if (shareId != null && !shareId.equals(binding.shareId())) {
             out.println("WRONG SHARE: bound to share " + binding.shareId() + ", expected " + shareId);
             return ExitCodes.BINDING_MISMATCH;
@@ -126,6 +138,39 @@ public class VerifyCommand implements Callable<Integer> {
         out.println("GOOD: " + signer + "; trophy matches; validated " + binding.validatedAt() + " for share "
                 + binding.shareId() + " of " + binding.owner());
         return ExitCodes.GOOD;
+    }
+
+    /** Null when the list is good and does not name this signature; otherwise the exit code, with a message. */
+    private Integer checkRevocations(PinnedKeys keys, String signedText, PrintStream out, PrintStream err) {
+        byte[] list;
+        try {
+            if (Files.size(revocations) > 64L * 1024 * 1024) {
+                err.println("the revocation list " + revocations + " is larger than 64 MiB");
+                return ExitCodes.NO_INPUT;
+            }
+            list = Files.readAllBytes(revocations);
+        } catch (IOException e) {
+            err.println("cannot read " + revocations + ": " + e.getMessage());
+            return ExitCodes.NO_INPUT;
+        }
+        // The list is as trustworthy as its signature: it must be made by a pinned key, like the trophy.
+        VerificationResult listResult = new SignatureVerifier().verify(list, keys);
+        if (!(listResult instanceof VerificationResult.Good goodList)) {
+            out.println("BAD: the revocation list is not good: " + describe(listResult));
+            return ExitCodes.BAD_SIGNATURE;
+        }
+        ParseResult<RevocationList.Parsed> parsed = RevocationList.parse(goodList.signedText());
+        if (parsed instanceof ParseResult.Malformed<RevocationList.Parsed> malformed) {
+            out.println("BAD: the revocation list is malformed: " + malformed.reason());
+            return ExitCodes.BAD_SIGNATURE;
+        }
+        RevocationList.Entry entry = parsed.orElseThrow().entries().get(RevocationList.digest(signedText));
+        if (entry != null) {
+            out.println("REVOKED: " + entry.accomplishmentId() + " for share " + entry.shareId() + " was revoked at "
+                    + entry.revokedAt() + " (list of " + parsed.orElseThrow().generatedAt() + ")");
+            return ExitCodes.REVOKED;
+        }
+        return null;
     }
 
     private static PinnedKeys localKeys() {

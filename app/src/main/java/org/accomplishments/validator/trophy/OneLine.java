@@ -1,7 +1,7 @@
 package org.accomplishments.validator.trophy;
 
 /** Flattens untrusted text to a single safe line for key-file values and logs. */
-final class OneLine {
+public final class OneLine {
 
     private OneLine() {
     }
@@ -10,7 +10,7 @@ final class OneLine {
      * Replaces control characters and Unicode line/paragraph separators with spaces, collapses runs of
      * whitespace, trims, and caps the length (ending with "..." when cut) without splitting a surrogate pair.
      */
-    static String of(String text, int maxLength) {
+    public static String of(String text, int maxLength) {
         StringBuilder out = new StringBuilder(Math.min(text.length(), maxLength + 8));
         boolean pendingSpace = false;
         for (int i = 0; i < text.length(); i++) {

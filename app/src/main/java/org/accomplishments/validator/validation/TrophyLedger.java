@@ -88,6 +88,31 @@ public class TrophyLedger {
         return new Discovery(row, true);
     }
 
+    /**
+     * Records a trophy a person issued, whose {@code .asc} and {@code .trophy} are written: signed at once, with who
+     * issued it in the history, so the pipeline has nothing left to do for it. When the scanner recorded that
+     * content first (it saw the file in between), that row stays and the pipeline recognises the signature.
+     */
+    @Transactional
+    public TrophyRow recordIssued(String shareId, String path, String sha256, long size, String accomplishmentId,
+                                  String fingerprint, String detail) {
+        Instant now = clock.instant();
+        for (TrophyRow current : trophies.findByShareIdAndPathAndStateNotInList(shareId, path, CLOSED)) {
+            if (!current.sha256().equals(sha256)) {
+                close(current, TrophyState.SUPERSEDED, "superseded", "a person issued a new trophy at this path");
+            }
+        }
+        Optional<TrophyRow> existing = trophies.findByShareIdAndPathAndSha256(shareId, path, sha256);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        TrophyRow row = trophies.save(new TrophyRow(null, shareId, path, sha256, size, now, accomplishmentId,
+                TrophyState.SIGNED.name(), 0, 0, 0, 0, null, null, "issued by a person; signed by " + fingerprint,
+                null, fingerprint, now, now, now, null, null));
+        event(row.id(), TrophyState.SIGNED, "issued", detail);
+        return row;
+    }
+
     /** The rows that describe what is currently at each path of a share (not superseded, not vanished). */
     public List<TrophyRow> current(String shareId) {
         return trophies.findByShareIdAndStateNotInList(shareId, CLOSED);

@@ -302,8 +302,13 @@ public class ValidationPipeline implements AutoCloseable {
                         row.detail());
                 return;
             }
-            Optional<Trophy> signedBefore = TrophyLedger.REVALIDATE.equals(row.reason()) ? Optional.empty()
-                    : recognise(row, share, folder, bytes);
+            Optional<Trophy> signedBefore = recognise(row, share, folder, bytes);
+            if (TrophyLedger.REVALIDATE.equals(row.reason()) && signedBefore.isPresent()
+                    && !humanIssued(signedBefore.get())) {
+                // Revalidation reruns every check; a human-issued trophy has no check but its signature, which
+                // only a revocation (the published list) takes back, never a rejection that deletes it.
+                signedBefore = Optional.empty();
+            }
             if (signedBefore.isPresent()) {
                 move(row.withAccomplishment(signedBefore.get().id().toString())
                                 .moveTo(TrophyState.SIGNED, null, "an existing .trophy.asc already verifies for this "
@@ -484,6 +489,10 @@ public class ValidationPipeline implements AutoCloseable {
             boolean sameTrophy = s.trophySection().equals(parsed.trophy().trophySection());
             return sameShare && sameTrophy ? Optional.of(parsed.trophy()) : Optional.empty();
         }
+    }
+
+    private boolean humanIssued(Trophy trophy) {
+        return collections.catalog().find(trophy.id()).map(a -> a.humanIssued()).orElse(false);
     }
 
     private void recordLatency(TrophyRow row) {

@@ -110,7 +110,8 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     String get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(5)).GET().build());
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(5))
+                .header("Authorization", "Bearer " + TOKEN).GET().build());
     }
 
     String post(String path) {

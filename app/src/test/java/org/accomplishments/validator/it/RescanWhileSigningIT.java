@@ -34,7 +34,7 @@ class RescanWhileSigningIT {
 
     private static final int SHARES = Integer.getInteger("it.rescan.shares", 10);
     private static final int PER_SHARE = Integer.getInteger("it.rescan.trophies", 100);
-    private static final String TOKEN = "it-rescan-token";
+    private static final String TOKEN = ValidatorProcess.TOKEN;
 
     @TempDir
     Path temp;

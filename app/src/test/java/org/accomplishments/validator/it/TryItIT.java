@@ -176,6 +176,31 @@ class TryItIT {
         assertUserFilesUnchanged(shares, userFiles);
         System.out.println("TryItIT: " + userFiles.size() + " user files unchanged; verdicts verified with gpg, "
                 + "sqop and the verify CLI");
+
+        // README "Web UI": award the example's human-issued accomplishment to Alice (here through the API with the
+        // operator token), check it like any signed trophy, revoke it, and see verify --revocations refuse it.
+        java.net.http.HttpResponse<String> awarded = service.postJson("/api/issued", ValidatorProcess.TOKEN,
+                "{\"share\":\"" + ALICE_ID + "\",\"accomplishment\":\"example/community-hero\",\"note\":\"Try it\"}");
+        assertEquals(201, awarded.statusCode(), awarded.body());
+        Path hero = aliceDir.resolve("community-hero.trophy.asc");
+        assertEquals(0, Commands.validatorCli("verify", "--key", key.toString(), "--share-id", ALICE_ID,
+                hero.toString()).exitCode());
+        try (Commands.Gpg gpg = new Commands.Gpg(temp.resolve("gnupg-hero"))) {
+            assertEquals(0, gpg.importKeys(key).exitCode());
+            Commands.Run verified = gpg.verifyFromStdin(Files.readAllBytes(hero));
+            assertEquals(0, verified.exitCode(), verified.toString());
+        }
+        long issuedId = ValidatorProcess.JSON.readTree(awarded.body()).path("id").asLong();
+        java.net.http.HttpResponse<String> revoked = service.postJson("/api/issued/" + issuedId + "/revoke",
+                ValidatorProcess.TOKEN, "{\"reason\":\"only a try\"}");
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        Path list = temp.resolve("revocations.asc");
+        Files.writeString(list, service.getText("/api/revocations"), StandardCharsets.UTF_8);
+        Commands.Run refused = Commands.validatorCli("verify", "--key", key.toString(), "--revocations",
+                list.toString(), hero.toString());
+        assertEquals(4, refused.exitCode(), refused.toString());
+        assertEquals(0, Commands.validatorCli("verify", "--key", key.toString(), "--revocations", list.toString(),
+                aliceFirst.toString()).exitCode(), "a trophy not in the list still verifies");
     }
 
     /** The owner the service took from Alice's share name, as GET /api/shares reports it. */

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 final class ValidatorProcess implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The operator token every IT service starts with ({@code validator.api.token}). */
+    static final String TOKEN = "it-operator-token";
 
     private final Process process;
     private final int port;
@@ -94,6 +96,8 @@ final class ValidatorProcess implements AutoCloseable {
         command.add("@" + Path.of(System.getProperty("validator.repo", ".."), "app", "jvm.options").toAbsolutePath());
         command.add("-Dvalidator.data-dir=" + dataDir);
         command.add("-Dmicronaut.server.port=" + port);
+        // Reads of the API need a token since the web UI (issue 4): the ITs use the operator token.
+        command.add("-Dvalidator.api.token=" + TOKEN);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar().toString());
@@ -148,7 +152,7 @@ final class ValidatorProcess implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).GET().build();
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -157,6 +161,15 @@ final class ValidatorProcess implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** POST a JSON body with {@code Authorization: Bearer token}. */
+    HttpResponse<String> postJson(String path, String token, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

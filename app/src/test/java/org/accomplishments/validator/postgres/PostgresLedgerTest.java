@@ -56,9 +56,10 @@ class PostgresLedgerTest extends PostgresScenario {
     void flywayMigratedTheQuartzTablesAndTheLedger() {
         List<List<Object>> history = query("SELECT version, success FROM flyway_schema_history "
                 + "WHERE version IS NOT NULL ORDER BY installed_rank");
-        assertEquals(List.of(List.of("1", true), List.of("2", true)), history);
+        assertEquals(List.of(List.of("1", true), List.of("2", true), List.of("3", true)), history);
         for (String table : List.of("qrtz_job_details", "qrtz_triggers", "qrtz_locks", "qrtz_scheduler_state",
-                "share", "trophy", "trophy_event")) {
+                "share", "trophy", "trophy_event", "app_user", "web_session", "api_token", "audit_event",
+                "issued_trophy")) {
             assertEquals(1, count("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
                     + "AND table_name = '" + table + "'"), "table " + table);
         }
@@ -101,7 +102,7 @@ class PostgresLedgerTest extends PostgresScenario {
         assertTrue(history.stream().anyMatch(e -> e.kind().equals("script") && Integer.valueOf(0).equals(e.exitCode())
                 && e.stdoutTail().contains("all good")), history.toString());
 
-        Map<String, Object> page = http.toBlocking().retrieve(HttpRequest.GET("/api/trophies?share=" + alice.id()),
+        Map<String, Object> page = http.toBlocking().retrieve(HttpRequest.GET("/api/trophies?share=" + alice.id()).bearerAuth("test-token"),
                 Argument.mapOf(String.class, Object.class));
         List<Map<String, Object>> items = items(page);
         assertEquals(1, items.size(), page.toString());
@@ -109,20 +110,20 @@ class PostgresLedgerTest extends PostgresScenario {
         assertEquals(signed.signedBy(), items.get(0).get("signedBy"));
 
         Map<String, Object> rejected = http.toBlocking().retrieve(
-                HttpRequest.GET("/api/trophies?state=rejected&share=" + bob.id()), Argument.mapOf(String.class, Object.class));
+                HttpRequest.GET("/api/trophies?state=rejected&share=" + bob.id()).bearerAuth("test-token"), Argument.mapOf(String.class, Object.class));
         assertEquals(1, items(rejected).size(), rejected.toString());
         assertEquals("information-mismatch", items(rejected).get(0).get("reason"));
 
-        Map<String, Object> detail = http.toBlocking().retrieve(HttpRequest.GET("/api/trophies/" + signed.id()),
+        Map<String, Object> detail = http.toBlocking().retrieve(HttpRequest.GET("/api/trophies/" + signed.id()).bearerAuth("test-token"),
                 Argument.mapOf(String.class, Object.class));
         assertTrue(detail.toString().contains("all good"), detail.toString());
 
-        Map<String, Object> shares = http.toBlocking().retrieve(HttpRequest.GET("/api/shares?state=accepted"),
+        Map<String, Object> shares = http.toBlocking().retrieve(HttpRequest.GET("/api/shares?state=accepted").bearerAuth("test-token"),
                 Argument.mapOf(String.class, Object.class));
         assertTrue(items(shares).stream().anyMatch(s -> alice.id().equals(s.get("id"))), shares.toString());
         assertTrue(items(shares).stream().anyMatch(s -> bob.id().equals(s.get("id"))), shares.toString());
 
-        Map<String, Object> status = http.toBlocking().retrieve(HttpRequest.GET("/api/status"),
+        Map<String, Object> status = http.toBlocking().retrieve(HttpRequest.GET("/api/status").bearerAuth("test-token"),
                 Argument.mapOf(String.class, Object.class));
         @SuppressWarnings("unchecked")
         Map<String, Object> trophies = (Map<String, Object>) status.get("trophies");

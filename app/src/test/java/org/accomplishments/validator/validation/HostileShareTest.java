@@ -175,7 +175,7 @@ class HostileShareTest extends PipelineScenario {
         write(share.trophy("ok"), "not a key file at all\n");
         assertEquals("malformed", awaitRejection(share, "ok"));
 
-        String status = http.toBlocking().retrieve("/api/status");
+        String status = http.toBlocking().retrieve(io.micronaut.http.HttpRequest.GET("/api/status").bearerAuth("test-token"), String.class);
 
         assertTrue(status.matches(".*\"rejected\":[1-9][0-9]*.*"), status);
         assertServiceUp();

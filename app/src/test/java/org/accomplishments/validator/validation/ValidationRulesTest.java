@@ -222,6 +222,8 @@ class ValidationRulesTest extends PipelineScenario {
         Share share = newShare("a19", "a19@example.org");
         putTrophy(share, "ok", "a19@example.org");
         awaitFile(share.asc("ok"), Duration.ofSeconds(20));
+        // The .asc is written before the row leaves SIGNING; a revalidation is refused while the worker holds it.
+        awaitState(share, "ok", TrophyState.SIGNED, Duration.ofSeconds(20));
         TrophyRow row = row(share, "ok").orElseThrow();
 
         assertTrue(ledger.requeue(row.id(), "test").isPresent());

@@ -12,9 +12,21 @@ import java.util.Map;
 /** Small helpers over the blocking client: status codes without exceptions, JSON as maps. */
 final class ApiClient {
     private final HttpClient http;
+    private final String token;
 
-    ApiClient(HttpClient http) {
+    /** A client whose {@link #json} and {@link #text} reads send {@code Authorization: Bearer token}. */
+    ApiClient(HttpClient http, String token) {
         this.http = http;
+        this.token = token;
+    }
+
+    /** An anonymous client: reads of anything but the public routes answer 401. */
+    ApiClient(HttpClient http) {
+        this(http, null);
+    }
+
+    private <B> io.micronaut.http.MutableHttpRequest<B> authenticated(io.micronaut.http.MutableHttpRequest<B> request) {
+        return token == null ? request : request.bearerAuth(token);
     }
 
     /** The response, whatever its status (4xx/5xx included); the body as a string. */
@@ -37,11 +49,11 @@ final class ApiClient {
     }
 
     Map<String, Object> json(String uri) {
-        return http.toBlocking().retrieve(HttpRequest.GET(uri), Argument.mapOf(String.class, Object.class));
+        return http.toBlocking().retrieve(authenticated(HttpRequest.GET(uri)), Argument.mapOf(String.class, Object.class));
     }
 
     String text(String uri) {
-        return http.toBlocking().retrieve(HttpRequest.GET(uri), String.class);
+        return http.toBlocking().retrieve(authenticated(HttpRequest.GET(uri)), String.class);
     }
 
     @SuppressWarnings("unchecked")

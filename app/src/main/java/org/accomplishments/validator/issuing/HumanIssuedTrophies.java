@@ -1,0 +1,322 @@
+package org.accomplishments.validator.issuing;
+
+import jakarta.inject.Singleton;
+import org.accomplishments.validator.audit.AuditLog;
+import org.accomplishments.validator.auth.Principal;
+import org.accomplishments.validator.collection.AccomplishmentCatalog;
+import org.accomplishments.validator.collection.InstalledCollections;
+import org.accomplishments.validator.share.Share;
+import org.accomplishments.validator.share.ShareBackend;
+import org.accomplishments.validator.share.ShareFolder;
+import org.accomplishments.validator.share.ShareRegistry;
+import org.accomplishments.validator.overview.ShareOverview;
+import org.accomplishments.validator.share.ShareRow;
+import org.accomplishments.validator.trophy.Accomplishment;
+import org.accomplishments.validator.trophy.AccomplishmentId;
+import org.accomplishments.validator.trophy.OneLine;
+import org.accomplishments.validator.trophy.RevocationList;
+import org.accomplishments.validator.trophy.SignedTrophyText;
+import org.accomplishments.validator.trophy.Trophy;
+import org.accomplishments.validator.trophy.TrophyParser;
+import org.accomplishments.validator.trophy.TrophyRejection;
+import org.accomplishments.validator.trophy.ValidationBinding;
+import org.accomplishments.validator.validation.Signatures;
+import org.accomplishments.validator.validation.TrophyLedger;
+import org.accomplishments.validator.validation.ValidationPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Awarding human-issued accomplishments (the seed's "Human Issued Workflow"): a person with the right picks a share
+ * and an accomplishment marked {@code human-issued = true}; the appliance writes the {@code .trophy} and its
+ * {@code .trophy.asc}, signed by the same key with the same {@code [validation]} binding as a validated one.
+ *
+ * <p>Order of writes, so no crash or scan in between can lose or contradict anything: the intent is recorded
+ * (WRITING), then the {@code .asc}, then the {@code .trophy} (so the scanner, when it sees the trophy, finds a
+ * signature that verifies and records it as signed, never rejects it), then the row becomes ISSUED and the
+ * ledger learns of the trophy. The scope check happens here, not only in the page, so no caller can skip it.
+ */
+@Singleton
+public class HumanIssuedTrophies {
+    private static final Logger LOG = LoggerFactory.getLogger(HumanIssuedTrophies.class);
+    public static final int MAX_NOTE = 500;
+    public static final int MAX_EVIDENCE = 500;
+    private static final DateTimeFormatter ACCOMPLISHED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneOffset.UTC);
+
+    private final InstalledCollections collections;
+    private final ShareRegistry registry;
+    private final ShareBackend backend;
+    private final ShareOverview directory;
+    private final IssuedTrophyRepository issued;
+    private final Signatures signatures;
+    private final TrophyLedger ledger;
+    private final ValidationPipeline pipeline;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final AtomicReference<Runnable> onRevocation = new AtomicReference<>(() -> { });
+
+    public HumanIssuedTrophies(InstalledCollections collections, ShareRegistry registry, ShareBackend backend,
+                               ShareOverview directory, IssuedTrophyRepository issued, Signatures signatures,
+                               TrophyLedger ledger, ValidationPipeline pipeline, AuditLog audit, Clock clock) {
+        this.collections = collections;
+        this.registry = registry;
+        this.backend = backend;
+        this.directory = directory;
+        this.issued = issued;
+        this.signatures = signatures;
+        this.ledger = ledger;
+        this.pipeline = pipeline;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** A checked request, ready to be confirmed: what would be written where. */
+    public record Draft(Share share, Accomplishment accomplishment, String note, String evidence, String path,
+                        String trophyText) {
+    }
+
+    public sealed interface Check {
+        record Ready(Draft draft) implements Check {
+        }
+
+        record Refused(String reason) implements Check {
+        }
+    }
+
+    /** Human-issued global accomplishments this person may award, ordered by id. */
+    public List<Accomplishment> awardable(Principal who) {
+        return collections.catalog().accomplishments().stream()
+                .filter(a -> a.humanIssued() && a.needsSigning() && who.mayAward(a.id().toString()))
+                .sorted(Comparator.comparing(a -> a.id().toString())).toList();
+    }
+
+    /** Accepted shares matching the text in owner, visible name, share name or id. */
+    public List<ShareRow> searchShares(String text, int limit) {
+        String clean = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        String pattern = "%" + clean.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return directory.search(pattern, Math.max(1, Math.min(limit, 200)));
+    }
+
+    public Check prepare(Principal who, String shareId, String accomplishmentId, String note, String evidence) {
+        return prepare(who, shareId == null ? null : registry.find(shareId).orElse(null), accomplishmentId, note,
+                evidence, collections.catalog());
+    }
+
+    Check prepare(Principal who, Share share, String accomplishmentId, String note, String evidence,
+                  AccomplishmentCatalog catalog) {
+        if (!who.mayIssue()) {
+            return new Check.Refused("you may not issue trophies");
+        }
+        Optional<AccomplishmentId> id = accomplishmentId == null ? Optional.empty()
+                : AccomplishmentId.parse(accomplishmentId.strip()).asOptional();
+        if (id.isEmpty()) {
+            return new Check.Refused("not an accomplishment id: " + OneLine.of(String.valueOf(accomplishmentId), 80));
+        }
+        // Scope first, with the same answer whether or not it exists: ids outside the scope reveal nothing.
+        if (!who.mayAward(id.get().toString())) {
+            return new Check.Refused("you may not award " + id.get() + " (outside your scope)");
+        }
+        Optional<Accomplishment> accomplishment = catalog.find(id.get());
+        if (accomplishment.isEmpty()) {
+            return new Check.Refused("no installed collection defines " + id.get());
+        }
+        if (!accomplishment.get().humanIssued() || !accomplishment.get().needsSigning()) {
+            return new Check.Refused(id.get() + " is not a human-issued global accomplishment; its trophies are "
+                    + "validated from the user's share");
+        }
+        if (share == null || !share.accepted()) {
+            return new Check.Refused("no accepted share with that id");
+        }
+        String cleanNote = OneLine.of(note == null ? "" : note, MAX_NOTE);
+        String cleanEvidence = evidence == null ? "" : evidence.strip();
+        if (!cleanEvidence.isEmpty()) {
+            Optional<String> problem = checkEvidence(cleanEvidence);
+            if (problem.isPresent()) {
+                return new Check.Refused(problem.get());
+            }
+        }
+        String path = id.get().collection() + "/" + id.get().name() + ".trophy";
+        if (!issued.findStanding(share.id(), id.get().toString()).isEmpty()) {
+            return new Check.Refused(share.owner() + " already has " + id.get() + " (issued, not revoked)");
+        }
+        try {
+            if (TrophyFileWriter.exists(share.folder(), id.get().collection(), id.get().name() + ".trophy")) {
+                return new Check.Refused("the share already holds " + path + "; nothing is replaced");
+            }
+        } catch (IOException e) {
+            return new Check.Refused("the share cannot be read: " + e.getMessage());
+        }
+        String text = trophyText(id.get(), who.name(), cleanNote, cleanEvidence, clock.instant());
+        return new Check.Ready(new Draft(share, accomplishment.get(), cleanNote, cleanEvidence, path, text));
+    }
+
+    /** Checks again (nothing may have changed since the preview) and writes. */
+    public IssueOutcome issue(Principal who, String shareId, String accomplishmentId, String note, String evidence,
+                              String remote) {
+        Check check = prepare(who, shareId, accomplishmentId, note, evidence);
+        if (check instanceof Check.Refused refused) {
+            audit.record(who.name(), "issue-refused", shareId + " " + accomplishmentId, refused.reason(), remote);
+            return new IssueOutcome.Refused(refused.reason());
+        }
+        return write(who, ((Check.Ready) check).draft(), remote, true);
+    }
+
+    IssueOutcome write(Principal who, Draft draft, String remote, boolean auditEach) {
+        Share share = draft.share();
+        AccomplishmentId id = draft.accomplishment().id();
+        byte[] bytes = draft.trophyText().getBytes(StandardCharsets.UTF_8);
+        if (!(TrophyParser.parse(bytes) instanceof TrophyParser.Parsed parsed)) {
+            throw new IllegalStateException("composed an unparsable trophy: " + draft.trophyText());
+        }
+        Trophy trophy = parsed.trophy();
+        String sha256 = TrophyRejection.sha256Hex(bytes);
+        Instant now = clock.instant();
+        IssuedTrophyRow row = issued.save(new IssuedTrophyRow(null, share.id(), share.owner(), id.toString(),
+                draft.path(), sha256, null, null, who.name(), emptyToNull(draft.note()), emptyToNull(draft.evidence()),
+                IssuedTrophyRow.State.WRITING.name(), null, now, null, null, null));
+        String owner = ValidationBinding.sanitise(share.owner());
+        String[] signedText = new String[1];
+        try {
+            TrophyFileWriter.ensureFolder(share.folder(), id.collection());
+            Signatures.Signed signed = signatures.sign(key -> signedText[0] = SignedTrophyText.compose(trophy,
+                    new ValidationBinding(share.id(), owner, now, key)));
+            ShareFolder folder = backend.folder(share);
+            folder.writeAtomically(draft.path() + ".asc", signed.armored().getBytes(StandardCharsets.UTF_8));
+            try {
+                TrophyFileWriter.createNew(share.folder(), id.collection(), id.name() + ".trophy", bytes);
+            } catch (IOException e) {
+                // Our signature without its trophy would only confuse: take it back (it is ours, it verifies).
+                folder.delete(draft.path() + ".asc");
+                throw e;
+            }
+            String digest = RevocationList.digest(signedText[0]);
+            issued.finish(row.id(), IssuedTrophyRow.State.ISSUED.name(), null, digest, signed.fingerprint());
+            ledger.recordIssued(share.id(), draft.path(), sha256, bytes.length, id.toString(), signed.fingerprint(),
+                    "issued by " + who.name() + " (issued #" + row.id() + ")"
+                            + (draft.note().isEmpty() ? "" : "; note: " + draft.note()));
+            ledger.wakeDependents(share.id(), id.toString());
+            pipeline.wake(); // trophies of this share that depend on this one are due now
+            if (auditEach) {
+                audit.record(who.name(), "issued", share.id() + " " + id,
+                        "to " + share.owner() + (draft.note().isEmpty() ? "" : "; note: " + draft.note()), remote);
+            }
+            LOG.info("issued {} to {} (share {}) by {}", id, share.owner(), share.id(), who.name());
+            return new IssueOutcome.Issued(issued.findById(row.id()).orElseThrow());
+        } catch (IOException | RuntimeException e) {
+            String detail = e instanceof java.nio.file.FileAlreadyExistsException
+                    ? "the share already holds " + draft.path() + "; nothing was replaced" : e.toString();
+            issued.finish(row.id(), IssuedTrophyRow.State.FAILED.name(), OneLine.of(detail, 2000), null, null);
+            audit.record(who.name(), "issue-failed", share.id() + " " + id, detail, remote);
+            LOG.warn("issuing {} to share {} failed: {}", id, share.id(), detail);
+            return new IssueOutcome.Failed(detail);
+        }
+    }
+
+    /** Revokes an issued trophy (admins: any; issuers: within their scope). The reason when refused. */
+    public Optional<String> revoke(Principal who, long issuedId, String reason, String remote) {
+        Optional<IssuedTrophyRow> row = issued.findById(issuedId);
+        if (row.isEmpty() || !who.mayAward(row.get().accomplishmentId())) {
+            audit.record(who.name(), "revoke-refused", "issued " + issuedId, "not found or outside the scope", remote);
+            return Optional.of("no issued trophy " + issuedId + " that you may revoke");
+        }
+        String clean = OneLine.of(reason == null ? "" : reason, 1000);
+        if (clean.isEmpty()) {
+            return Optional.of("say why it is revoked");
+        }
+        if (issued.revoke(issuedId, clock.instant(), who.name(), clean) != 1) {
+            return Optional.of("trophy " + issuedId + " is revoked already or was never completely issued");
+        }
+        audit.record(who.name(), "revoked", row.get().shareId() + " " + row.get().accomplishmentId(),
+                "issued #" + issuedId + " to " + row.get().owner() + "; reason: " + clean, remote);
+        onRevocation.get().run();
+        return Optional.empty();
+    }
+
+    /** Lets the revocation list know it must be signed again. */
+    void onRevocation(Runnable listener) {
+        onRevocation.set(listener);
+    }
+
+    /** The latest revocations, newest first (the dashboard). */
+    public List<IssuedTrophyRow> recentRevocations(int limit) {
+        return issued.recentRevocations(limit);
+    }
+
+    public Optional<IssuedTrophyRow> find(long id) {
+        return issued.findById(id);
+    }
+
+    public List<IssuedTrophyRow> page(Long beforeId, int limit) {
+        return issued.page(beforeId == null ? Long.MAX_VALUE : beforeId, limit);
+    }
+
+    /** The issuance records of one trophy path of a share (for its history page). */
+    public List<IssuedTrophyRow> issuancesOf(String shareId, String path) {
+        return issued.findByShareIdAndPathOrderByIdDesc(shareId, path);
+    }
+
+    Map<String, Share> shares() {
+        return registry.all();
+    }
+
+    AccomplishmentCatalog catalog() {
+        return collections.catalog();
+    }
+
+    static Optional<String> checkEvidence(String evidence) {
+        if (evidence.length() > MAX_EVIDENCE) {
+            return Optional.of("the evidence link is longer than " + MAX_EVIDENCE + " characters");
+        }
+        try {
+            URI uri = new URI(evidence);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+                return Optional.of("the evidence link must be an http(s) address");
+            }
+        } catch (URISyntaxException e) {
+            return Optional.of("the evidence link is not a valid address");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The trophy as the 0.2 format has it, plus three keys of ours (kept and ignored by older clients, and covered
+     * by the signature): who issued it, the note and the evidence link, each flattened to one line.
+     */
+    static String trophyText(AccomplishmentId id, String issuer, String note, String evidence, Instant at) {
+        StringBuilder text = new StringBuilder(256);
+        text.append("[trophy]\n")
+                .append("version = 0.2\n")
+                .append("id = ").append(id).append('\n')
+                .append("date-accomplished = ").append(ACCOMPLISHED.format(at)).append('\n')
+                .append("needs-signing = true\n")
+                .append("issued-by = ").append(OneLine.of(issuer, 64)).append('\n');
+        if (!note.isEmpty()) {
+            text.append("note = ").append(note).append('\n');
+        }
+        if (!evidence.isEmpty()) {
+            text.append("evidence = ").append(OneLine.of(evidence, MAX_EVIDENCE)).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

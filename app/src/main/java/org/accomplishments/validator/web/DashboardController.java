@@ -1,0 +1,214 @@
+package org.accomplishments.validator.web;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.accomplishments.validator.issuing.HumanIssuedTrophies;
+import org.accomplishments.validator.issuing.IssuedTrophyRow;
+import org.accomplishments.validator.overview.LedgerOverview;
+import org.accomplishments.validator.overview.ShareOverview;
+import org.accomplishments.validator.share.ShareBackend;
+import org.accomplishments.validator.share.ShareRegistry;
+import org.accomplishments.validator.share.ShareRow;
+import org.accomplishments.validator.share.ShareState;
+import org.accomplishments.validator.signing.SigningFactory;
+import org.accomplishments.validator.signing.ValidationKeyring;
+import org.accomplishments.validator.validation.TrophyInbox;
+import org.accomplishments.validator.validation.TrophyLedger;
+import org.accomplishments.validator.validation.TrophyRow;
+import org.accomplishments.validator.validation.TrophyState;
+
+import jakarta.annotation.PreDestroy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operations dashboard ({@code /}), the trophy list ({@code /trophies}), one trophy's history
+ * ({@code /trophies/{id}}) and the share list ({@code /shares}). Lists are keyset-paged ("older" links carry the
+ * last id seen), so a page costs the same with a million rows; the state counts, the one thing here that grows with
+ * the ledger, are recounted in the background while someone looks.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class DashboardController {
+    static final int PAGE = 50;
+    private static final Duration COUNTS_MAX_AGE = Duration.ofSeconds(5);
+
+    private final TrophyLedger ledger;
+    private final LedgerOverview trophies;
+    private final ShareOverview shares;
+    private final ShareRegistry registry;
+    private final ShareBackend backend;
+    private final ValidationKeyring keyring;
+    private final TrophyInbox inbox;
+    private final HumanIssuedTrophies issued;
+    private final Clock clock;
+    private volatile Counts counts;
+
+    private record Counts(Map<String, Long> trophies, Map<String, Long> shares, Instant at, long tookMs) {
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean recounting = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService recounter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dashboard-recount");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public DashboardController(TrophyLedger ledger, LedgerOverview trophies, ShareOverview shares,
+                               ShareRegistry registry, ShareBackend backend, ValidationKeyring keyring,
+                               TrophyInbox inbox, HumanIssuedTrophies issued, Clock clock) {
+        this.ledger = ledger;
+        this.trophies = trophies;
+        this.shares = shares;
+        this.registry = registry;
+        this.backend = backend;
+        this.keyring = keyring;
+        this.inbox = inbox;
+        this.issued = issued;
+        this.clock = clock;
+    }
+
+    @Get(value = "/", produces = MediaType.TEXT_HTML)
+    HttpResponse<?> dashboard(HttpRequest<?> request) {
+        Map<String, Object> model = Pages.model(request);
+        Counts c = counts();
+        model.put("trophyCounts", c.trophies());
+        model.put("shareCounts", c.shares());
+        model.put("countsAt", c.at());
+        model.put("countsTookMs", c.tookMs());
+        Instant far = Instant.parse("9999-12-31T00:00:00Z");
+        model.put("verdicts", trophies.recentVerdicts(far, 15));
+        model.put("waiting", trophies.waiting(Instant.EPOCH, 15));
+        model.put("accepted", shares.decisions(ShareState.ACCEPTED.name(), far, 10));
+        List<ShareRow> refused = new ArrayList<>(shares.decisions(ShareState.REFUSED.name(), far, 10));
+        refused.addAll(shares.decisions(ShareState.OVER_LIMIT.name(), far, 5));
+        model.put("refused", refused);
+        model.put("revocations", issued.recentRevocations(10));
+        model.put("recentIssued", issued.page(null, 10));
+        model.put("activeKey", keyring.active());
+        model.put("activeKeyAlgorithm", SigningFactory.algorithmName(keyring.active().algorithm()));
+        model.put("keys", keyring.keys());
+        ShareBackend.BackendHealth health = backend.health();
+        model.put("backendName", backend.name());
+        model.put("backendUp", health.up());
+        model.put("backendDetail", health.detail());
+        model.put("lastScan", inbox.lastFullScan().orElse(null));
+        return Pages.view("dashboard", model);
+    }
+
+    @Get(value = "/trophies", produces = MediaType.TEXT_HTML)
+    HttpResponse<?> list(HttpRequest<?> request, @QueryValue @Nullable String state, @QueryValue @Nullable String share,
+                         @QueryValue @Nullable Long before) {
+        Map<String, Object> model = Pages.model(request);
+        long cursor = before == null || before <= 0 ? Long.MAX_VALUE : before;
+        TrophyState parsed = state == null || state.isBlank() ? null : Paging.parseEnum(TrophyState.class, state);
+        List<TrophyRow> rows;
+        if (share != null && !share.isBlank()) {
+            rows = trophies.newestOf(share, cursor, PAGE + 1);
+        } else if (parsed != null) {
+            rows = trophies.newestIn(parsed.name(), cursor, PAGE + 1);
+        } else {
+            rows = trophies.newest(cursor, PAGE + 1);
+        }
+        boolean more = rows.size() > PAGE;
+        List<TrophyRow> page = more ? rows.subList(0, PAGE) : rows;
+        model.put("rows", page);
+        model.put("state", parsed == null ? "" : parsed.name().toLowerCase(Locale.ROOT));
+        model.put("share", share == null ? "" : share);
+        model.put("states", java.util.Arrays.stream(TrophyState.values()).map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
+        model.put("older", more ? page.get(page.size() - 1).id() : null);
+        return Pages.view("trophies", model);
+    }
+
+    @Get(value = "/trophies/{id}", produces = MediaType.TEXT_HTML)
+    HttpResponse<?> one(HttpRequest<?> request, @PathVariable long id) {
+        Optional<TrophyRow> row = ledger.find(id);
+        if (row.isEmpty()) {
+            Map<String, Object> model = Pages.model(request);
+            model.put("message", "There is no trophy " + id + ".");
+            return Pages.view("notfound", model).status(404);
+        }
+        Map<String, Object> model = Pages.model(request);
+        model.put("t", row.get());
+        model.put("history", ledger.history(id));
+        model.put("shareRow", registry.find(row.get().shareId()).orElse(null));
+        List<IssuedTrophyRow> issuances = issued.issuancesOf(row.get().shareId(), row.get().path());
+        model.put("issuances", issuances);
+        return Pages.view("trophy", model);
+    }
+
+    @Get(value = "/shares", produces = MediaType.TEXT_HTML)
+    HttpResponse<?> shareList(HttpRequest<?> request, @QueryValue @Nullable String after) {
+        Map<String, Object> model = Pages.model(request);
+        List<ShareRow> rows = shares.page(after == null ? "" : after, PAGE + 1);
+        boolean more = rows.size() > PAGE;
+        List<ShareRow> page = more ? rows.subList(0, PAGE) : rows;
+        model.put("rows", page);
+        model.put("next", more ? page.get(page.size() - 1).id() : null);
+        return Pages.view("shares", model);
+    }
+
+    /**
+     * The counts, at most {@link #COUNTS_MAX_AGE} old when someone keeps looking: older counts are served at once
+     * and recounted in the background (counting a million rows takes most of a second on H2), so no page waits
+     * for it but the very first. Nothing is counted while nobody looks.
+     */
+    private Counts counts() {
+        Counts c = counts;
+        if (c == null) {
+            synchronized (this) {
+                return counts != null ? counts : recount();
+            }
+        }
+        if (c.at().plus(COUNTS_MAX_AGE).isBefore(clock.instant()) && recounting.compareAndSet(false, true)) {
+            recounter.execute(() -> {
+                try {
+                    recount();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(DashboardController.class).warn("recounting failed: {}", e.toString());
+                } finally {
+                    recounting.set(false);
+                }
+            });
+        }
+        return c;
+    }
+
+    private Counts recount() {
+        long started = System.nanoTime();
+        Map<String, Long> shareCounts = new LinkedHashMap<>();
+        for (ShareState s : ShareState.values()) {
+            shareCounts.put(s.name().toLowerCase(Locale.ROOT), registry.count(s));
+        }
+        Map<String, Long> trophyCounts = new LinkedHashMap<>();
+        Map<String, Long> raw = ledger.countsByState();
+        for (TrophyState s : TrophyState.values()) {
+            String key = s.name().toLowerCase(Locale.ROOT);
+            trophyCounts.put(key, raw.getOrDefault(key, 0L));
+        }
+        Counts c = new Counts(trophyCounts, shareCounts, clock.instant(), (System.nanoTime() - started) / 1_000_000);
+        counts = c;
+        return c;
+    }
+
+    @PreDestroy
+    void close() {
+        recounter.shutdownNow();
+    }
+}

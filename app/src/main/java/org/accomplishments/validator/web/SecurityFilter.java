@@ -1,0 +1,216 @@
+package org.accomplishments.validator.web;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.http.server.filter.FilterBodyParser;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.web.router.RouteMatch;
+import io.micronaut.web.router.UriRouteMatch;
+import org.accomplishments.validator.auth.ApiTokens;
+import org.accomplishments.validator.auth.IssuerScope;
+import org.accomplishments.validator.auth.Principal;
+import org.accomplishments.validator.auth.Role;
+import org.accomplishments.validator.auth.Secrets;
+import org.accomplishments.validator.auth.Sessions;
+import org.accomplishments.validator.auth.TokenScopes;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one gate in front of every route, pages and API alike. Anonymous callers reach only {@link #PUBLIC}; everyone
+ * else is a session (cookie) or a token (bearer), and every state-changing request from a session must carry the
+ * session's CSRF token. Controllers find the caller with {@link WebRequests#principal}; the issuing service checks
+ * scopes again itself, so a route that forgot would still not award outside a scope.
+ */
+@ServerFilter("/**")
+public class SecurityFilter implements Ordered {
+    /** The routes anyone may call: health, public keys, the revocation list, logging in and first setup. */
+    static final Set<String> PUBLIC = Set.of("/health", "/api/keys", "/api/keys/current", "/api/keys/all",
+            "/api/revocations", "/login", "/setup");
+    static final String SESSION_COOKIE = "av_session";
+    static final String LOGIN_CSRF_COOKIE = "av_login_csrf";
+    static final String CSRF_FIELD = "_csrf";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+
+    private final Sessions sessions;
+    private final ApiTokens tokens;
+    private final FilterBodyParser bodies;
+    private final byte[] operatorToken;
+
+    public SecurityFilter(Sessions sessions, ApiTokens tokens, FilterBodyParser bodies,
+                          @Value("${validator.api.token:}") String operatorToken) {
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.bodies = bodies;
+        this.operatorToken = operatorToken == null ? new byte[0] : operatorToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int getOrder() {
+        return HIGHEST_PRECEDENCE + 100; // before every other filter of ours and of Micronaut's endpoints
+    }
+
+    @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING) // session and token look-ups query the database
+    @Nullable
+    public HttpResponse<?> guard(HttpRequest<?> request, @Nullable RouteMatch<?> route) {
+        // Decide by the route the router matched, not by the raw path: "/%61dmin/users" or "/x/../admin" reach the
+        // admin controller under its own template, so no spelling of a path slips past the role check.
+        String path = route instanceof UriRouteMatch<?, ?> uri ? normalise(uri.getRouteInfo().getUriMatchTemplate().toString())
+                : normalise(request.getPath());
+        HttpMethod method = request.getMethod();
+        boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        Optional<Principal> principal;
+        String authorization = request.getHeaders().getAuthorization().orElse(null);
+        if (authorization != null) {
+            principal = bearer(authorization);
+            if (principal.isEmpty()) {
+                return unauthorized(request, "the bearer token is not valid (revoked, or never issued)");
+            }
+        } else {
+            principal = request.getCookies().findCookie(SESSION_COOKIE).flatMap(c -> sessions.find(c.getValue()));
+        }
+        principal.ifPresent(p -> request.setAttribute(WebRequests.PRINCIPAL, p));
+        if (PUBLIC.contains(path) || (path.startsWith("/health/") && read)) {
+            if (!read && (path.equals("/login") || path.equals("/setup"))) {
+                return checkLoginCsrf(request);
+            }
+            return null;
+        }
+        if (principal.isEmpty()) {
+            return unauthorized(request, "log in, or send 'Authorization: Bearer <token>'");
+        }
+        Principal who = principal.get();
+        if (!read && who.via() == Principal.Via.SESSION) {
+            Optional<String> given = csrfOf(request);
+            if (given.isEmpty() || !Secrets.equal(given.get(), who.csrf())) {
+                return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE)
+                        .body("403 Forbidden: the form's CSRF token is missing or stale; reload the page and try again");
+            }
+        }
+        if (!allowed(who, path, read)) {
+            return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE)
+                    .body("403 Forbidden: " + who.name() + " (" + who.role().wireName()
+                            + (who.via() == Principal.Via.SESSION ? "" : ", token scopes " + who.tokenScopes().display())
+                            + ") may not do this");
+        }
+        return null;
+    }
+
+    /** Which role (and token scope) each area needs; the route-enumerating test checks every route against it. */
+    static boolean allowed(Principal who, String path, boolean read) {
+        if (path.startsWith("/admin")) {
+            return who.isAdmin() && who.via() == Principal.Via.SESSION;
+        }
+        if (path.startsWith("/account") || path.equals("/logout")) {
+            return who.via() == Principal.Via.SESSION;
+        }
+        if (path.startsWith("/issue") || path.startsWith("/bulk") || path.startsWith("/api/issued")) {
+            return who.mayIssue();
+        }
+        if (path.startsWith("/api/") && !read) {
+            return who.mayOperate();
+        }
+        return who.mayRead();
+    }
+
+    private Optional<Principal> bearer(String authorization) {
+        if (!authorization.startsWith("Bearer ")) {
+            return Optional.empty();
+        }
+        String token = authorization.substring(7).strip();
+        if (operatorToken.length > 0 && java.security.MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                operatorToken)) {
+            return Optional.of(new Principal("operator", Role.ADMIN, IssuerScope.parse(""), Principal.Via.OPERATOR_TOKEN,
+                    new TokenScopes(EnumSet.allOf(TokenScopes.Scope.class)), null, null));
+        }
+        return tokens.authenticate(token);
+    }
+
+    /** The CSRF token of a request: header, form field, or (multipart uploads only) the query string. */
+    private Optional<String> csrfOf(HttpRequest<?> request) {
+        Optional<String> header = request.getHeaders().get(CSRF_HEADER, String.class);
+        if (header.isPresent()) {
+            return header;
+        }
+        MediaType type = request.getContentType().orElse(null);
+        if (type != null && type.getName().equals(MediaType.MULTIPART_FORM_DATA)) {
+            // A file upload's fields come after the file; the form puts the token in its action URL instead.
+            return request.getParameters().getFirst(CSRF_FIELD);
+        }
+        if (type != null && type.getName().equals(MediaType.APPLICATION_FORM_URLENCODED)) {
+            try {
+                Map<String, Object> form = bodies.parseBody(request).get(30, TimeUnit.SECONDS);
+                Object value = form.get(CSRF_FIELD);
+                return value == null ? Optional.empty() : Optional.of(value.toString());
+            } catch (Exception e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Login and setup forms: the double-submit cookie set with the form must match the form's field. */
+    private HttpResponse<?> checkLoginCsrf(HttpRequest<?> request) {
+        Optional<String> cookie = request.getCookies().findCookie(LOGIN_CSRF_COOKIE).map(Cookie::getValue);
+        Optional<String> given = csrfOf(request);
+        if (cookie.isEmpty() || given.isEmpty() || !Secrets.equal(cookie.get(), given.get())) {
+            return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE)
+                    .body("403 Forbidden: the form's CSRF token is missing or stale; reload the page and try again");
+        }
+        return null;
+    }
+
+    private static HttpResponse<?> unauthorized(HttpRequest<?> request, String why) {
+        String path = normalise(request.getPath());
+        boolean api = path.startsWith("/api/") || path.equals("/prometheus") || path.startsWith("/health");
+        boolean browser = request.getHeaders().accept().stream().anyMatch(m -> m.getName().equals(MediaType.TEXT_HTML));
+        if (!api && browser && request.getMethod() == HttpMethod.GET) {
+            String next = request.getUri().getRawPath() + (request.getUri().getRawQuery() == null ? ""
+                    : "?" + request.getUri().getRawQuery());
+            return HttpResponse.seeOther(URI.create("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
+        }
+        return HttpResponse.status(HttpStatus.UNAUTHORIZED)
+                .header("WWW-Authenticate", "Bearer realm=\"accomplishments-validator\"")
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(Map.of("error", "authentication required: " + why));
+    }
+
+    /** Paths as the router matches them: no trailing slash (except the root), no duplicate slashes. */
+    static String normalise(String path) {
+        String p = path.replaceAll("/{2,}", "/");
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    /** Headers that keep pages from being framed, sniffed, cached or leaking their address. */
+    @ResponseFilter
+    public void secureHeaders(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        response.header("X-Content-Type-Options", "nosniff");
+        response.header("X-Frame-Options", "DENY");
+        response.header("Referrer-Policy", "same-origin");
+        response.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        if (!response.getHeaders().contains("Cache-Control")) {
+            response.header("Cache-Control", "no-store");
+        }
+    }
+}
