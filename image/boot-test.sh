@@ -164,6 +164,9 @@ if [ -n "$DEB" ] && [ -f "$DEB" ]; then
     V=$(sed -n 's/^Version: //p' "$W/deb/root/DEBIAN/control"); NV="$V+upgradetest1"
     sed -i "s/^Version: .*/Version: $NV/" "$W/deb/root/DEBIAN/control"
     dpkg-deb -Zxz --root-owner-group -b "$W/deb/root" "$W/deb/new.deb" >/dev/null
+    # Reading the ledger needs a token since the web UI; the upgrade restarts the service, which picks this up.
+    TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    g "printf 'validator:\n  api:\n    token: %s\n' '$TOKEN' | sudo tee /etc/accomplishments-validator/conf.d/90-boot-test.yml >/dev/null"
     t=$SECONDS
     g "cat > /tmp/new.deb" < "$W/deb/new.deb"
     g "sudo dpkg -i /tmp/new.deb >/dev/null && rm -f /tmp/new.deb" && pass "upgrade: dpkg -i $NV over $V" || fail "upgrade: dpkg -i"
@@ -175,7 +178,7 @@ if [ -n "$DEB" ] && [ -f "$DEB" ]; then
     cmp -s "$L/key1.asc" "$L/key3.asc" && pass "upgrade: same signing key" || fail "upgrade: the key changed"
     A2=$(g "sudo sha256sum '$ASC'" | cut -c1-64)
     [ "$A2" = "$A0" ] && pass "upgrade: the signed trophy is still there" || fail "upgrade: the .asc changed or vanished"
-    curl -sf "http://127.0.0.1:$HTTP_PORT/api/trophies?state=signed" | grep -q 'registered-email' \
+    curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$HTTP_PORT/api/trophies?state=signed" | grep -q 'registered-email' \
         && pass "upgrade: the ledger still lists the signed trophy" || fail "upgrade: the ledger lost the signed trophy"
     check_common "$O3" "upgrade"
 fi
