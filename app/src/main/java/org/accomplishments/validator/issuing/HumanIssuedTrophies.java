@@ -156,7 +156,7 @@ public class HumanIssuedTrophies {
             return new Check.Refused(share.owner() + " already has " + id.get() + " (issued, not revoked)");
         }
         try {
-            if (TrophyFileWriter.exists(share.folder(), id.get().collection(), id.get().name() + ".trophy")) {
+            if (backend.folder(share).exists(path)) {
                 return new Check.Refused("the share already holds " + path + "; nothing is replaced");
             }
         } catch (IOException e) {
@@ -193,13 +193,13 @@ public class HumanIssuedTrophies {
         String owner = ValidationBinding.sanitise(share.owner());
         String[] signedText = new String[1];
         try {
-            TrophyFileWriter.ensureFolder(share.folder(), id.collection());
+            CollectionFolder.ensureFolder(share.folder(), id.collection());
             Signatures.Signed signed = signatures.sign(key -> signedText[0] = SignedTrophyText.compose(trophy,
                     new ValidationBinding(share.id(), owner, now, key)));
             ShareFolder folder = backend.folder(share);
             folder.writeAtomically(draft.path() + ".asc", signed.armored().getBytes(StandardCharsets.UTF_8));
             try {
-                TrophyFileWriter.createNew(share.folder(), id.collection(), id.name() + ".trophy", bytes);
+                folder.createNew(draft.path(), bytes);
             } catch (IOException e) {
                 // Our signature without its trophy would only confuse: take it back (it is ours, it verifies).
                 folder.delete(draft.path() + ".asc");

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -224,16 +225,54 @@ public final class ShareFolder {
         List<String> parts = RelativePath.split(relativePath);
         requireOwnFile(parts.get(parts.size() - 1));
         Bounded.call(() -> {
-            writeNow(parts, content, relativePath);
+            writeNow(parts, content, relativePath, true);
             return null;
         }, relativePath);
     }
 
-    private void writeNow(List<String> parts, byte[] content, String relativePath) throws IOException {
+    /**
+     * Creates a file that is not the server's own (a human-issued {@code .trophy}) the same atomic way, but never
+     * replaces anything: a name already taken (the user's own file, a link, a FIFO) is refused with
+     * {@link FileAlreadyExistsException}, before the temporary file is written and again just before the rename.
+     * Java cannot rename without replacing ({@code renameat2(RENAME_NOREPLACE)}), so a file created in the
+     * microseconds between that last check and the rename would still be replaced; no sync client writes that fast.
+     */
+    public void createNew(String relativePath, byte[] content) throws IOException {
+        List<String> parts = RelativePath.split(relativePath);
+        Bounded.call(() -> {
+            writeNow(parts, content, relativePath, false);
+            return null;
+        }, relativePath);
+    }
+
+    /** Whether anything (a file, a link, a FIFO, a directory) has this name; links are not followed. */
+    public boolean exists(String relativePath) throws IOException {
+        List<String> parts = RelativePath.split(relativePath);
+        return Bounded.call(() -> {
+            try (SecureDirectoryStream<Path> dir = openParent(parts)) {
+                return dir != null && taken(dir, parts.get(parts.size() - 1));
+            }
+        }, relativePath);
+    }
+
+    private static boolean taken(SecureDirectoryStream<Path> dir, String fileName) throws IOException {
+        try {
+            dir.getFileAttributeView(Path.of(fileName), BasicFileAttributeView.class, NOFOLLOW).readAttributes();
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private void writeNow(List<String> parts, byte[] content, String relativePath, boolean replace)
+            throws IOException {
         String fileName = parts.get(parts.size() - 1);
         try (SecureDirectoryStream<Path> dir = openParent(parts)) {
             if (dir == null) {
                 throw new NoSuchFileException(relativePath, null, "the folder is gone");
+            }
+            if (!replace && taken(dir, fileName)) {
+                throw new FileAlreadyExistsException(relativePath, null, "the share already has this file; nothing was replaced");
             }
             Path temp = Path.of(TEMP_PREFIX + HexFormat.of().formatHex(randomBytes()) + TEMP_SUFFIX);
             Set<OpenOption> options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, NOFOLLOW);
@@ -248,6 +287,9 @@ public final class ShareFolder {
                     if (channel instanceof FileChannel file) {
                         file.force(true);
                     }
+                }
+                if (!replace && taken(dir, fileName)) {
+                    throw new FileAlreadyExistsException(relativePath, null, "the share got this file meanwhile; nothing was replaced");
                 }
                 dir.move(temp, dir, Path.of(fileName));
                 renamed = true;

@@ -83,6 +83,31 @@ class ShareFolderTest {
     }
 
     @Test
+    void aFileCreatedNewAppearsWholeAndNeverReplacesWhatIsThere() throws IOException {
+        Path share = share();
+        Files.createDirectories(share.resolve("col"));
+        Files.writeString(share.resolve("col/mine.trophy"), "the user's own");
+        Files.createSymbolicLink(share.resolve("col/link.trophy"), tmp.resolve("elsewhere"));
+        ShareFolder folder = new ShareFolder(share);
+
+        folder.createNew("col/new.trophy", "issued".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("issued", Files.readString(share.resolve("col/new.trophy")));
+        for (String taken : List.of("col/mine.trophy", "col/link.trophy", "col/new.trophy")) {
+            assertTrue(folder.exists(taken), taken);
+            assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                    () -> folder.createNew(taken, "again".getBytes(StandardCharsets.UTF_8)), taken);
+        }
+        assertEquals("the user's own", Files.readString(share.resolve("col/mine.trophy")));
+        assertTrue(Files.isSymbolicLink(share.resolve("col/link.trophy")));
+        assertFalse(Files.exists(tmp.resolve("elsewhere")));
+        assertFalse(folder.exists("col/absent.trophy"));
+        try (var files = Files.list(share.resolve("col"))) {
+            assertTrue(files.noneMatch(p -> ShareFolder.isTemporaryName(p.getFileName().toString())), "no temporary left");
+        }
+    }
+
+    @Test
     void aDanglingSymlinkIsReportedAsALink() throws IOException {
         Path share = share();
         Files.createSymbolicLink(share.resolve("col/x.trophy"), tmp.resolve("nowhere"));
