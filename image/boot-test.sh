@@ -86,6 +86,8 @@ pid=$(systemctl show -p MainPID --value $u.service)
 echo "service-user: $(ps -o user= -p "$pid" 2>/dev/null) pid=$pid"
 echo "secret-keys: $(find /var/lib/$u/keys -name '*.secret.asc' -printf '%m:%u ' 2>/dev/null)"
 echo "keys-dir: $(stat -c '%a:%U' /var/lib/$u/keys 2>/dev/null)"
+# the JVM maps the class archive build-class-archive made when the package was installed (a stale one is ignored)
+echo "class-archive: $(grep -c /var/cache/$u/classes.jsa /proc/$pid/maps 2>/dev/null || echo 0) mappings"
 echo "listening: $(ss -Hlntu | awk '{print $1 "/" $5}' | sed -E 's#/.*:#/#' | sort -u | tr '\n' ' ')"
 echo "version: $(dpkg-query -W -f='${Version}' $u)"
 m() { systemctl show -p "$1" --value $u.service; }
@@ -103,6 +105,8 @@ check_common() {  # check_common OUTPUT LABEL
     local k; k=$(sed -n 's/^secret-keys: //p' <<<"$o")
     if [ -n "$k" ] && ! tr ' ' '\n' <<<"$k" | grep -v '^$' | grep -qv '^600:accomplishments-validator$'; then
         pass "$b: secret key files 0600 ($k)"; else fail "$b: secret key files: '$k'"; fi
+    grep -Eq '^class-archive: [1-9][0-9]* mappings' <<<"$o" && pass "$b: the JVM uses the class archive (AppCDS)" \
+        || fail "$b: the JVM does not map /var/cache/accomplishments-validator/classes.jsa: $(grep '^class-archive' <<<"$o")"
     local extra; extra=$(sed -n 's/^listening: //p' <<<"$o" | tr ' ' '\n' | grep -v '^$' | grep -vxE 'tcp/(22|8080)|udp/68' || true)
     [ -z "$extra" ] && pass "$b: listening only on $(sed -n 's/^listening: //p' <<<"$o")" || fail "$b: unexpected listeners: $extra"
 }
