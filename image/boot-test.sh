@@ -18,6 +18,12 @@
 #   the .trophy.asc and verifies it with gpg on the host against GET /api/keys/current.
 # Boot 2 (same disk): the same key and the same .asc, cloud-init done again, nothing failed.
 # Upgrade: a newer .deb (the given one, version bumped) installed over the running one keeps key and data.
+# Boot 3 (a new instance: fresh overlay and config drive): the examples 10-web-admin, 20-import-key and 60-tls
+#   joined into one user-data, their placeholders filled with a key and a certificate made on the host
+#   (image/compose-user-data.py). The first start must already use all of it, without a restart: /health UP over
+#   HTTPS (verified against that certificate) through a third forward, the unit's health wait asked the HTTPS
+#   URL, the imported key signs (its fingerprint is /api/keys/current's), the first admin can log in, and
+#   nothing listens but 22 and 8443.
 # Exit 0 only if every check passed. Logs (serial consoles, timings): image/out/boot-test/.
 set -euo pipefail
 H=$(dirname "$(realpath "$0")"); TOP=$(dirname "$H")
@@ -31,7 +37,8 @@ QPID=""
 cleanup() { [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$W"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-SSH_PORT=$(free_port); HTTP_PORT=$(free_port)
+SSH_PORT=$(free_port); HTTP_PORT=$(free_port); HTTPS_PORT=$(free_port)
+LISTEN_OK='tcp/(22|8080)|udp/68'   # what may listen in the guest (boot 3: 8443 instead of 8080)
 FAILS=0
 pass() { echo "PASS $*"; }
 fail() { echo "FAIL $*"; FAILS=$((FAILS+1)); }
@@ -53,17 +60,18 @@ boot() {  # boot N: start the VM in the background, serial console with timestam
         -serial stdio -monitor none -qmp unix:"$W/qmp",server=on,wait=off -no-reboot \
         -drive file="$W/disk.qcow2",if=virtio,format=qcow2,discard=unmap \
         -drive file="$W/cd.iso",if=virtio,readonly=on,format=raw \
-        -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:8080 \
+        -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:8080,hostfwd=tcp:127.0.0.1:$HTTPS_PORT-:8443 \
         -device virtio-net-pci,netdev=n0 </dev/null 2>&1 \
       | perl -MTime::HiRes=time -e '$|=1; $t0=shift; while(<STDIN>){ s/\r//g; printf "[%8.3f] %s", time-$t0, $_ }' "$T0" \
         > "$L/serial-$1.log" &
     QPID=$!
 }
 since() { python3 -c "import time; print(f'{time.time()-$T0:.1f}')"; }
-wait_health() {  # up to $1 s for HTTP 200 from /health through the forward
-    local end=$((SECONDS+$1))
+wait_health() {  # wait_health SECONDS [CURL_ARGS... URL]: HTTP 200 from /health (default: plain HTTP forward)
+    local end=$((SECONDS+$1)); shift
+    [ $# -gt 0 ] || set -- "http://127.0.0.1:$HTTP_PORT/health"
     while [ $SECONDS -lt $end ]; do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$HTTP_PORT/health")" = 200 ] && return 0
+        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@")" = 200 ] && return 0
         kill -0 "$QPID" 2>/dev/null || return 1
         sleep 1
     done
@@ -93,7 +101,8 @@ echo "version: $(dpkg-query -W -f='${Version}' $u)"
 m() { systemctl show -p "$1" --value $u.service; }
 echo "unit-activating-us: $(m InactiveExitTimestampMonotonic) unit-active-us: $(m ActiveEnterTimestampMonotonic) userspace-done-us: $(systemctl show -p FinishTimestampMonotonic --value)"
 echo "startup-line: $(journalctl -b -u $u.service -o cat --no-pager | grep -o 'Startup completed in [0-9]*ms' | tail -1)"
-echo "health-wait: $(journalctl -b -u $u.service -o cat --no-pager | grep -o 'healthy after [0-9]* s' | tail -1)"
+echo "health-wait: $(journalctl -b -u $u.service -o cat --no-pager | grep -o 'healthy after [0-9]* s: [^ ]*' | tail -1)"
+echo "restarts: $(m NRestarts)"
 echo "asc: $(find /var/lib/$u/shares -name '*.trophy.asc' -exec sha256sum {} + 2>/dev/null | cut -c1-16 | tr '\n' ' ')"
 EOS
 }
@@ -107,7 +116,7 @@ check_common() {  # check_common OUTPUT LABEL
         pass "$b: secret key files 0600 ($k)"; else fail "$b: secret key files: '$k'"; fi
     grep -Eq '^class-archive: [1-9][0-9]* mappings' <<<"$o" && pass "$b: the JVM uses the class archive (AppCDS)" \
         || fail "$b: the JVM does not map /var/cache/accomplishments-validator/classes.jsa: $(grep '^class-archive' <<<"$o")"
-    local extra; extra=$(sed -n 's/^listening: //p' <<<"$o" | tr ' ' '\n' | grep -v '^$' | grep -vxE 'tcp/(22|8080)|udp/68' || true)
+    local extra; extra=$(sed -n 's/^listening: //p' <<<"$o" | tr ' ' '\n' | grep -v '^$' | grep -vxE "$LISTEN_OK" || true)
     [ -z "$extra" ] && pass "$b: listening only on $(sed -n 's/^listening: //p' <<<"$o")" || fail "$b: unexpected listeners: $extra"
 }
 us() { sed -n "s/.*$1: \([0-9]*\).*/\1/p" <<<"$2"; }
@@ -186,6 +195,47 @@ if [ -n "$DEB" ] && [ -f "$DEB" ]; then
         && pass "upgrade: the ledger still lists the signed trophy" || fail "upgrade: the ledger lost the signed trophy"
     check_common "$O3" "upgrade"
 fi
+poweroff
+
+# ---------------- boot 3: a new instance from the examples for the first admin, an imported key and TLS
+T=$W/boot3; mkdir -m 700 "$T" "$T/gnupg" "$T/gnupg-check"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=validator-test \
+    -addext subjectAltName=DNS:validator-test -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
+gpg -q --batch --homedir "$T/gnupg" --pinentry-mode loopback --passphrase '' \
+    --quick-gen-key 'Imported key <import@boot-test>' ed25519 sign never
+gpg -q --batch --homedir "$T/gnupg" --pinentry-mode loopback --passphrase '' --export-secret-keys --armor > "$T/import.asc"
+IMPORTED=$(gpg --homedir "$T/gnupg" --with-colons --list-keys | awk -F: '$1=="fpr"{print $10; exit}')
+C=$TOP/cloud-init; E=/etc/accomplishments-validator
+/usr/bin/python3 "$H/compose-user-data.py" "$T/user-data" "$C/10-web-admin.yaml" "$C/20-import-key.yaml" "$C/60-tls.yaml" \
+    --file "$E/import-key.asc=$T/import.asc" --file "$E/tls/cert.pem=$T/cert.pem" --file "$E/tls/key.pem=$T/key.pem"
+cp "$T/user-data" "$L/user-data-boot3.yaml"
+"$H/mkconfigdrive.sh" "$W/cd.iso" "$T/user-data" "$W/key.pub" validator-test
+rm -f "$W/disk.qcow2"; qemu-img create -q -f qcow2 -F qcow2 -b "$IMG" "$W/disk.qcow2"
+HTTPS=(--cacert "$T/cert.pem" --resolve "validator-test:$HTTPS_PORT:127.0.0.1")
+BASE=https://validator-test:$HTTPS_PORT
+LISTEN_OK='tcp/(22|8443)|udp/68'
+boot 3
+if wait_health 600 "${HTTPS[@]}" "$BASE/health"; then note "boot 3 (TLS, imported key, first admin): /health UP over HTTPS $(since) s after qemu start"
+else fail "boot 3: /health not UP over HTTPS (verified against the given certificate) in 600 s"; tail -30 "$L/serial-3.log"; exit 1; fi
+wait_ssh 300 || { fail "boot 3: no SSH"; exit 1; }
+O4=$(guest_checks); echo "$O4" > "$L/guest-boot3.txt"; echo "$O4" | sed 's/^/  guest: /'
+check_common "$O4" "boot 3"
+grep -q '^health-wait: healthy after [0-9]* s: https://127.0.0.1:8443/health' <<<"$O4" \
+    && pass "boot 3: the unit's health wait asked https://127.0.0.1:8443/health (/etc/default/accomplishments-validator)" \
+    || fail "boot 3: $(grep '^health-wait' <<<"$O4")"
+grep -q '^restarts: 0$' <<<"$O4" && pass "boot 3: the first start already used the user-data (no restart)" \
+    || fail "boot 3: $(grep '^restarts' <<<"$O4")"
+curl -sf "${HTTPS[@]}" "$BASE/api/keys/current" > "$L/key-boot3.asc"
+SIGNING=$(gpg -q --homedir "$T/gnupg-check" --import "$L/key-boot3.asc" 2>/dev/null; \
+    gpg --homedir "$T/gnupg-check" --with-colons --list-keys | awk -F: '$1=="fpr"{print $10; exit}')
+[ -n "$IMPORTED" ] && [ "$SIGNING" = "$IMPORTED" ] && pass "boot 3: the imported key signs ($IMPORTED)" \
+    || fail "boot 3: /api/keys/current is $SIGNING, not the imported $IMPORTED"
+J=$T/cookies; CSRF=$(curl -sf "${HTTPS[@]}" -c "$J" "$BASE/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p')
+code=$(curl -s "${HTTPS[@]}" -b "$J" -c "$J" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$CSRF" \
+    --data-urlencode username=admin --data-urlencode password=change-me "$BASE/login")
+page=$(curl -s "${HTTPS[@]}" -b "$J" -o /dev/null -w '%{http_code}' "$BASE/")
+[ "$code" = 303 ] && [ "$page" = 200 ] && pass "boot 3: the first admin of 10-web-admin.yaml logs in over HTTPS (dashboard 200)" \
+    || fail "boot 3: login answered $code, the dashboard $page"
 poweroff
 echo "boot-test: $FAILS failure(s); logs in $L"
 [ "$FAILS" = 0 ]

@@ -84,7 +84,7 @@ if [ -z "${IMAGE_CI_STATIC_ONLY:-}" ]; then
     if [ ${#FAILED[@]} -eq 0 ]; then
         step "image build (mmdebstrap + role + disk)" image/build-image.sh "$H/out/accomplishments-validator.qcow2" "$DEB"
         [ -f "$H/out/accomplishments-validator.qcow2" ] && \
-        step "boot test (TCG: 2 boots + upgrade)" env DEB="$DEB" image/boot-test.sh "$H/out/accomplishments-validator.qcow2"
+        step "boot test (TCG: 3 boots + upgrade)" env DEB="$DEB" image/boot-test.sh "$H/out/accomplishments-validator.qcow2"
     else
         echo "image/ci.sh: static checks failed; image build and boot test not run"
     fi
