@@ -113,6 +113,11 @@ echo "restarts: $(m NRestarts)"
 echo "asc: $(find /var/lib/$u/shares -name '*.trophy.asc' -exec sha256sum {} + 2>/dev/null | cut -c1-16 | tr '\n' ' ')"
 EOS
 }
+journal() {  # journal N: the boot's timeline (kernel-monotonic seconds) and the service's log, for the figures
+    g "sudo sh -c 'systemd-analyze; systemd-analyze critical-chain accomplishments-validator.service; \
+        journalctl -b -o short-monotonic --no-pager -u accomplishments-validator -u cloud-init -u cloud-config -u cloud-final'" \
+        > "$L/journal-boot$1.txt" 2>&1 || true
+}
 check_common() {  # check_common OUTPUT LABEL
     local o=$1 b=$2
     grep -Eq '^cloud-init: [. ]*status: done' <<<"$o" && pass "$b: cloud-init status done" || fail "$b: cloud-init: $(grep '^cloud-init' <<<"$o")"
@@ -134,6 +139,7 @@ boot 1
 if wait_health 600; then note "boot 1: /health UP $(since) s after qemu start ($(steal))"; else fail "boot 1: /health not UP in 600 s"; tail -30 "$L/serial-1.log"; exit 1; fi
 wait_ssh 300 || { fail "boot 1: no SSH"; exit 1; }
 O=$(guest_checks); echo "$O" > "$L/guest-boot1.txt"; echo "$O" | sed 's/^/  guest: /'
+journal 1
 check_common "$O" "boot 1"
 a=$(us unit-activating-us "$O"); b=$(us unit-active-us "$O"); f=$(us userspace-done-us "$O")
 note "boot 1: service unit activating at $(awk "BEGIN{printf \"%.1f\", $a/1e6}") s of kernel time, healthy (active) at $(awk "BEGIN{printf \"%.1f\", $b/1e6}") s: its own start took $(awk "BEGIN{printf \"%.1f\", ($b-$a)/1e6}") s; $(grep -o 'Startup completed in [0-9]*ms' <<<"$O")"
@@ -240,6 +246,7 @@ if wait_health 600 "${HTTPS[@]}" "$BASE/health"; then note "boot 3 (TLS, importe
 else fail "boot 3: /health not UP over HTTPS (verified against the given certificate) in 600 s"; tail -30 "$L/serial-3.log"; exit 1; fi
 wait_ssh 300 || { fail "boot 3: no SSH"; exit 1; }
 O4=$(guest_checks); echo "$O4" > "$L/guest-boot3.txt"; echo "$O4" | sed 's/^/  guest: /'
+journal 3
 check_common "$O4" "boot 3"
 grep -q '^health-wait: healthy after [0-9]* s: https://127.0.0.1:8443/health' <<<"$O4" \
     && pass "boot 3: the unit's health wait asked https://127.0.0.1:8443/health (/etc/default/accomplishments-validator)" \
