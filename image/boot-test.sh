@@ -2,7 +2,7 @@
 # Boot test of the appliance image under QEMU (TCG here; ACCEL=kvm where KVM works), as on OpenStack:
 #
 #   image/boot-test.sh [IMAGE.qcow2] [USER_DATA]     (root not needed; qemu-system-x86, qemu-utils, genisoimage,
-#                                                      openssh-client, curl, gpg)
+#                                                      openssh-client, curl, gpg, openssl, ansible-core)
 #
 # IMAGE defaults to image/out/accomplishments-validator.qcow2, USER_DATA to cloud-init/50-policy.yaml (it makes
 # the service listen on the instance's address, so /health is reachable through the host forward).

@@ -24,7 +24,7 @@ for t in qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils mmdebstrap:mmdeb
          grub-mkimage:grub-pc-bin genisoimage:genisoimage packer:packer cloud-init:cloud-init \
          ansible-playbook:ansible-core ansible-lint:ansible-lint lintian:lintian ssh:openssh-client \
          ssh-keygen:openssh-client curl:curl gpg:gpg mkfs.ext4:e2fsprogs systemd-analyze:systemd \
-         dpkg-deb:dpkg perl:perl python3:python3; do
+         dpkg-deb:dpkg perl:perl python3:python3 openssl:openssl; do
     command -v "${t%%:*}" >/dev/null 2>&1 || need+=("${t#*:}")
 done
 [ -d /usr/lib/grub/i386-pc ] || need+=(grub-pc-bin)
