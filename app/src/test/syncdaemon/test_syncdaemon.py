@@ -138,6 +138,8 @@ class Daemon:
         self.root_dir = os.path.abspath(
             args.root_dir or os.path.dirname(self.shares_dir))
         self.answer = args.answer
+        self.answers_for = {}  # volume_id -> answer mode for that share only
+        self.claims = []  # extra get_shares entries reusing another share's volume_id
         self.signals_on = True
         self.status = dict(CONNECTED_STATUS)
         self.state = State(args.state)
@@ -357,7 +359,8 @@ class SharesObject(dbus.service.Object):
     def get_shares(self):
         self.d.record('get_shares')
         return dbus.Array([string_dict(s) for s in
-                           self.d.state.shares.values()], signature='a{ss}')
+                           list(self.d.state.shares.values()) + self.d.claims],
+                          signature='a{ss}')
 
     @dbus.service.method(SHARES_IFACE, in_signature='',
                          out_signature='aa{ss}')
@@ -379,14 +382,14 @@ class SharesObject(dbus.service.Object):
             self.d.emit(self.ShareAnswerResponse, string_dict(
                 {'volume_id': share_id, 'answer': 'No',
                  'error': 'DOES_NOT_EXIST'}))
-        elif self.d.answer == 'yes':
+        elif self.d.answers_for.get(share_id, self.d.answer) == 'yes':
             share['accepted'] = 'True'
             self.d.state.save()
             self.d.emit(self.ShareAnswerResponse, string_dict(
                 {'volume_id': share_id, 'answer': 'Yes'}))
             # The doc: NewShare fires again when the share becomes accepted.
             self.d.emit(self.NewShare, string_dict(share))
-        elif self.d.answer == 'no':
+        elif self.d.answers_for.get(share_id, self.d.answer) == 'no':
             self.d.emit(self.ShareAnswerResponse, string_dict(
                 {'volume_id': share_id, 'answer': 'No',
                  'error': 'simulated: the server refused'}))
@@ -683,6 +686,38 @@ class ControlObject(dbus.service.Object):
                                % ('|'.join(ANSWER_MODES), str(mode)))
         self.d.answer = mode
         log('answer mode %s' % mode)
+
+    @dbus.service.method(CONTROL_IFACE, in_signature='ss', out_signature='')
+    def set_answer_for(self, volume_id, mode):
+        """The answer mode for one share only ('' to follow set_answer again)."""
+        if mode == '':
+            self.d.answers_for.pop(str(volume_id), None)
+        elif mode not in ANSWER_MODES:
+            raise ControlError('answer mode must be one of %s, not %r'
+                               % ('|'.join(ANSWER_MODES), str(mode)))
+        else:
+            self.d.answers_for[str(volume_id)] = str(mode)
+        log('answer mode %s for %s' % (mode or 'default', volume_id))
+
+    @dbus.service.method(CONTROL_IFACE, in_signature='sss', out_signature='s')
+    def claim(self, volume_id, visible_name, name):
+        """A hostile or broken server: get_shares also lists a second, pending
+        entry under an existing share's volume_id, with another owner and path
+        (created on disk).  Not kept in the state file.  Returns the path."""
+        share = self.d.state.shares.get(volume_id)
+        if share is None:
+            raise ControlError('no share %s' % volume_id)
+        entry = dict(share)
+        entry.update({'node_id': str(uuid.uuid4()), 'name': name,
+                      'other_username': visible_name.lower(),
+                      'other_visible_name': visible_name,
+                      'path': self.d.share_path(name, visible_name, volume_id),
+                      'accepted': '', 'subscribed': ''})
+        os.makedirs(entry['path'], exist_ok=True)
+        self.d.claims.append(entry)
+        log('claim on %s listed at %s' % (volume_id, entry['path']))
+        self.d.emit(self.d.shares_object.NewShare, string_dict(entry))
+        return entry['path']
 
     @dbus.service.method(CONTROL_IFACE, in_signature='b', out_signature='')
     def set_signals(self, on):

@@ -16,12 +16,28 @@ public interface ShareBackend extends AutoCloseable {
 
     /**
      * Every share currently offered to this server, pending or accepted, freshly read from the source (D-Bus:
-     * {@code refresh_shares()} then {@code get_shares()}; local: the directories below the root).
+     * {@code refresh_shares()} then {@code get_shares()}; local: the directories below the root). Two folders
+     * claiming one share id are both reported, as they are: which one the id belongs to is the core's decision
+     * (the registry's), never the listing order's.
      */
     List<ShareOffer> offers() throws ShareBackendException;
 
     /** Accepts an offer the acceptance policy allowed; returns once the backend answered (or gave up). */
     AcceptOutcome accept(ShareOffer offer) throws ShareBackendException;
+
+    /**
+     * Accepts an offer without holding the caller while the backend's answer is awaited: the acceptor sends every
+     * accept of a round this way, so one offer nobody answers delays only itself. A backend whose answers come
+     * later (D-Bus signals) completes the stage when the answer for that share id arrives or its time is up, and
+     * must not keep a thread per offer waiting. The default answers at once, on the caller's thread.
+     */
+    default java.util.concurrent.CompletionStage<AcceptOutcome> acceptAsync(ShareOffer offer) {
+        try {
+            return java.util.concurrent.CompletableFuture.completedFuture(accept(offer));
+        } catch (ShareBackendException | RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Declines an offer the policy refused. The share's files are left untouched either way. */
     void decline(ShareOffer offer) throws ShareBackendException;

@@ -67,6 +67,12 @@ public class TrophyInbox implements ShareEvents {
         t.setDaemon(true);
         return t;
     });
+    /** Offer rounds run here, never on the scan worker: file events never wait behind offer handling. */
+    private final ExecutorService offerWorker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "share-offers");
+        t.setDaemon(true);
+        return t;
+    });
     private final java.util.concurrent.atomic.AtomicBoolean offerRoundQueued =
             new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean startupClean = true;
@@ -88,6 +94,18 @@ public class TrophyInbox implements ShareEvents {
         this.settings = settings;
         this.pipeline = pipeline;
         this.verdictFiles = verdictFiles;
+        acceptor.listen(new ShareAcceptor.Listener() {
+            @Override
+            public void acceptedLater(Share share) {
+                forget(share.id());
+                shareChanged(share.id(), null); // scanned on the scan worker, like any event
+            }
+
+            @Override
+            public void offerDue() {
+                offersChanged();
+            }
+        });
     }
 
     /** On a clustered database another node may be mid-write: only then are fresh temporaries left alone. */
@@ -331,7 +349,7 @@ public class TrophyInbox implements ShareEvents {
         if (!offerRoundQueued.compareAndSet(false, true)) {
             return;
         }
-        eventWorker.execute(() -> {
+        offerWorker.execute(() -> {
             offerRoundQueued.set(false);
             try {
                 acceptOffers();
@@ -358,14 +376,14 @@ public class TrophyInbox implements ShareEvents {
 
     @Override
     public void somethingMissed() {
-        eventWorker.execute(() -> {
+        offerWorker.execute(() -> {
             try {
                 acceptOffers();
             } catch (ShareBackendException | RuntimeException e) {
                 LOG.warn("accepting offers failed: {}", e.getMessage());
             }
-            rescanAll();
         });
+        eventWorker.execute(this::rescanAll);
     }
 
     @Override
@@ -375,6 +393,7 @@ public class TrophyInbox implements ShareEvents {
     }
 
     public void close() {
+        offerWorker.shutdownNow();
         eventWorker.shutdownNow();
     }
 }

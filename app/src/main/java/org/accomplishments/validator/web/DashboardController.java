@@ -161,6 +161,7 @@ public class DashboardController {
         List<ShareRow> page = more ? rows.subList(0, PAGE) : rows;
         model.put("rows", page);
         model.put("next", more ? page.get(page.size() - 1).id() : null);
+        model.put("claimRefusals", registry.latestClaimRefusals(PAGE));
         return Pages.view("shares", model);
     }
 

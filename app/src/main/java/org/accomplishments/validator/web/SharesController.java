@@ -11,6 +11,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.http.annotation.Post;
 import org.accomplishments.validator.share.ShareBackendException;
+import org.accomplishments.validator.share.ShareClaimRefusals;
 import org.accomplishments.validator.share.ShareRepository;
 import org.accomplishments.validator.validation.TrophyInbox;
 import org.accomplishments.validator.share.ShareRow;
@@ -23,10 +24,12 @@ import java.util.Locale;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class SharesController {
     private final ShareRepository shares;
+    private final ShareClaimRefusals claimRefusals;
     private final TrophyInbox inbox;
 
-    public SharesController(ShareRepository shares, TrophyInbox inbox) {
+    public SharesController(ShareRepository shares, ShareClaimRefusals claimRefusals, TrophyInbox inbox) {
         this.shares = shares;
+        this.claimRefusals = claimRefusals;
         this.inbox = inbox;
     }
 
@@ -48,19 +51,24 @@ public class SharesController {
     HttpResponse<?> list(@QueryValue @Nullable String state, @QueryValue(defaultValue = "0") int page,
                          @QueryValue(defaultValue = "50") int size) {
         Pageable pageable = Paging.of(page, size, Sort.of(Sort.Order.asc("id")));
-        io.micronaut.data.model.Page<ShareRow> rows;
+        // A folder refused because its share id belongs to another folder is listed too, as a refused share with
+        // reason share-id-in-use, next to the share that holds the id.
+        java.util.List<ShareRow> rows;
+        long total;
         if (state == null || state.isBlank()) {
-            rows = shares.findAll(pageable);
+            rows = shares.listing(pageable.getSize(), pageable.getOffset());
+            total = shares.count() + claimRefusals.count();
         } else {
             ShareState parsed = Paging.parseEnum(ShareState.class, state);
             if (parsed == null) {
                 return HttpResponse.badRequest(new ApiViews.Message("state must be one of "
                         + Paging.names(ShareState.class)));
             }
-            rows = shares.findByState(parsed.name(), pageable);
+            rows = shares.listing(parsed.name(), pageable.getSize(), pageable.getOffset());
+            total = shares.countByState(parsed.name()) + (parsed == ShareState.REFUSED ? claimRefusals.count() : 0);
         }
-        return HttpResponse.ok(new ApiViews.Page<>(rows.getContent().stream().map(SharesController::view).toList(),
-                pageable.getNumber(), pageable.getSize(), rows.getTotalSize()));
+        return HttpResponse.ok(new ApiViews.Page<>(rows.stream().map(SharesController::view).toList(),
+                pageable.getNumber(), pageable.getSize(), total));
     }
 
     static ApiViews.ShareView view(ShareRow r) {

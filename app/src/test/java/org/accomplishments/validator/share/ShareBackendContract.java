@@ -33,6 +33,16 @@ public abstract class ShareBackendContract {
     /** A file arrives in an accepted share, the way the backend's sync would deliver it. */
     protected abstract void deliver(ShareOffer share, String relativePath, byte[] content) throws Exception;
 
+    /**
+     * The source reports a second folder under an existing share id, with another owner (a folder named after
+     * someone else's share id, a broken or hostile sync server); returns that folder. Every backend should say how;
+     * until it does, the scenario is reported as skipped with this sentence.
+     */
+    protected Path claimAgain(String shareId, String visibleName, String name) throws Exception {
+        throw new org.opentest4j.TestAbortedException(getClass().getSimpleName() + " does not say how a second folder "
+                + "claims a share id: override ShareBackendContract.claimAgain");
+    }
+
     @AfterEach
     void closeBackend() throws Exception {
         backend().close();
@@ -112,6 +122,23 @@ public abstract class ShareBackendContract {
             assertThrows(IllegalArgumentException.class, () -> folder.read(path, 100), path);
             assertThrows(IllegalArgumentException.class, () -> folder.writeAtomically(path, new byte[0]), path);
         }
+    }
+
+    @Test
+    void aSecondFolderClaimingAShareIdIsReportedAsItsOwnOffer() throws Exception {
+        ShareOffer offer = offered(offerShare("frank", "frank Trophies Folder"));
+        Share share = accepted(offer);
+
+        Path second = claimAgain(offer.shareId(), "Mallory", "x");
+
+        // Both are reported as they are: which folder the id belongs to is the core's decision, not the listing's.
+        List<Path> claims = backend().offers().stream().filter(o -> o.shareId().equals(offer.shareId()))
+                .map(ShareOffer::folder).sorted().toList();
+        assertEquals(java.util.stream.Stream.of(offer.folder(), second).sorted().toList(), claims);
+        // and the accepted share's folder is still the one it was accepted with
+        deliver(offer, "c/n.trophy", "[trophy]\n".getBytes(StandardCharsets.UTF_8));
+        assertTrue(backend().folder(share).exists("c/n.trophy"));
+        assertTrue(!Files.exists(second.resolve("c/n.trophy")), "nothing arrives in the claiming folder");
     }
 
     /** Records what a backend reports. */

@@ -24,6 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,11 +57,12 @@ public class SyncDaemonShareBackend implements ShareBackend, SyncDaemonLink.List
     /** Waiting for {@code ShareAnswerResponse} / {@code ShareSubscribed} (or its error), by share id. */
     private final Map<String, CompletableFuture<Map<String, String>>> answers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Map<String, String>>> subscriptions = new ConcurrentHashMap<>();
-    /**
-     * Set when an answer timed out; until the next round (or any answer), further accepts fail at once instead of
-     * each waiting the full time: with a silent daemon, a thousand offers must not hold the acceptor for hours.
-     */
-    private volatile String silentSince;
+    /** The D-Bus method calls of accepts; their answers come as signals and hold no thread. */
+    private final ExecutorService calls = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "syncdaemon-accepts");
+        t.setDaemon(true);
+        return t;
+    });
 
     public SyncDaemonShareBackend(SyncDaemonSettings settings, Clock clock) {
         this.settings = settings;
@@ -85,7 +89,6 @@ public class SyncDaemonShareBackend implements ShareBackend, SyncDaemonLink.List
 
     @Override
     public List<ShareOffer> offers() throws ShareBackendException {
-        silentSince = null;
         List<Map<String, String>> dicts;
         Path sharesDir;
         try {
@@ -129,32 +132,57 @@ public class SyncDaemonShareBackend implements ShareBackend, SyncDaemonLink.List
 
     @Override
     public AcceptOutcome accept(ShareOffer offer) throws ShareBackendException {
+        try {
+            return acceptAsync(offer).toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShareBackendException("interrupted while waiting for the answer to accept_share", e);
+        } catch (ExecutionException e) {
+            throw new ShareBackendException("accepting " + offer.shareId() + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * {@code accept_share}, then {@code subscribe}, each completed by its signal for this share id. No thread waits
+     * for an answer: the method calls run on a small pool and the answers complete futures, timed out each on its
+     * own, so a thousand offers the daemon never answers cost a thousand timers, not a thousand threads, and delay
+     * no other offer.
+     */
+    @Override
+    public CompletionStage<AcceptOutcome> acceptAsync(ShareOffer offer) {
         String id = offer.shareId();
         ShareInfo info = listed.get(id);
         boolean acceptedThere = offer.acceptedAtBackend() || (info != null && info.accepted());
-        if (!acceptedThere) {
-            if (silentSince != null) {
-                return new AcceptOutcome.Failed("not asked: the sync daemon did not answer " + silentSince
-                        + "; trying again on the next round", true);
+        boolean subscribedThere = info != null && info.subscribed();
+        CompletableFuture<AcceptOutcome.Failed> acceptance = acceptedThere ? CompletableFuture.completedFuture(null)
+                : ask(answers, id, "accept_share", s -> s.acceptShare(id)).thenApply(answer -> {
+                    if (answer.failure != null) {
+                        return answer.failure;
+                    }
+                    if (!"Yes".equals(answer.dict.get("answer")) || answer.dict.containsKey("error")) {
+                        String error = answer.dict.get("error");
+                        return new AcceptOutcome.Failed("the sync daemon answered '"
+                                + answer.dict.getOrDefault("answer", "") + "' to accept_share"
+                                + (error == null ? "" : ": " + error), true);
+                    }
+                    return null;
+                });
+        return acceptance.thenCompose(failure -> {
+            if (failure != null) {
+                return CompletableFuture.completedFuture((AcceptOutcome) failure);
             }
-            Answer answer = ask(answers, id, "accept_share", s -> s.acceptShare(id));
-            if (answer.failure != null) {
-                return answer.failure;
+            if (acceptedThere && subscribedThere) {
+                followFolder(id, offer.folder());
+                return CompletableFuture.completedFuture(AcceptOutcome.accepted());
             }
-            if (!"Yes".equals(answer.dict.get("answer")) || answer.dict.containsKey("error")) {
-                String error = answer.dict.get("error");
-                return new AcceptOutcome.Failed("the sync daemon answered '" + answer.dict.getOrDefault("answer", "")
-                        + "' to accept_share" + (error == null ? "" : ": " + error), true);
-            }
-        }
-        if (info == null || !info.subscribed()) {
-            Answer subscribed = ask(subscriptions, id, "subscribe", s -> s.subscribe(id));
-            if (subscribed.failure != null) {
-                return subscribed.failure;
-            }
-        }
-        followFolder(id, offer.folder());
-        return AcceptOutcome.accepted();
+            return ask(subscriptions, id, "subscribe", s -> s.subscribe(id)).thenApply(subscribed -> {
+                if (subscribed.failure != null) {
+                    return subscribed.failure;
+                }
+                followFolder(id, offer.folder());
+                return AcceptOutcome.accepted();
+            });
+        });
     }
 
     private record Answer(Map<String, String> dict, AcceptOutcome.Failed failure) {
@@ -164,29 +192,35 @@ public class SyncDaemonShareBackend implements ShareBackend, SyncDaemonLink.List
         void on(SyncDaemonShares shares) throws DBusException;
     }
 
-    /** Calls a method whose outcome arrives as a signal, and waits for that signal (registered before calling). */
-    private Answer ask(Map<String, CompletableFuture<Map<String, String>>> waiting, String id, String method,
-                       Call call) throws ShareBackendException {
+    /**
+     * Calls a method whose outcome arrives as a signal (the wait registered before calling), and completes with
+     * that signal, or with a failure when the call fails or no signal comes within the answer timeout.
+     */
+    private CompletableFuture<Answer> ask(Map<String, CompletableFuture<Map<String, String>>> waiting, String id,
+                                          String method, Call call) {
         CompletableFuture<Map<String, String>> outcome = new CompletableFuture<>();
         waiting.put(id, outcome);
-        try {
-            call.on(link.remote(SyncDaemonShares.PATH, SyncDaemonShares.class));
-            return new Answer(outcome.get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS), null);
-        } catch (DBusException | DBusExecutionException e) {
-            // This offer's call failed (an error reply, the daemon gone): the others of the round still get theirs.
-            return new Answer(null, new AcceptOutcome.Failed(method + " failed: " + e.getMessage(), true));
-        } catch (TimeoutException e) {
-            silentSince = "to " + method + " within " + answerTimeout.toMillis() + " ms";
-            return new Answer(null, new AcceptOutcome.Failed("no answer from the sync daemon to " + method
-                    + " within " + answerTimeout.toMillis() + " ms", true));
-        } catch (ExecutionException e) {
-            return new Answer(null, new AcceptOutcome.Failed(method + " failed: " + e.getCause().getMessage(), true));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShareBackendException("interrupted while waiting for the answer to " + method, e);
-        } finally {
-            waiting.remove(id, outcome);
-        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                call.on(link.remote(SyncDaemonShares.PATH, SyncDaemonShares.class));
+                return (Answer) null;
+            } catch (DBusException | DBusExecutionException e) {
+                // This offer's call failed (an error reply, the daemon gone): the others still get theirs.
+                return new Answer(null, new AcceptOutcome.Failed(method + " failed: " + e.getMessage(), true));
+            }
+        }, calls).thenCompose(callFailed -> callFailed != null ? CompletableFuture.completedFuture(callFailed)
+                : outcome.orTimeout(answerTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((dict, error) -> {
+                    if (error == null) {
+                        return new Answer(dict, null);
+                    }
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof TimeoutException) {
+                        return new Answer(null, new AcceptOutcome.Failed("no answer from the sync daemon to " + method
+                                + " within " + answerTimeout.toMillis() + " ms", true));
+                    }
+                    return new Answer(null, new AcceptOutcome.Failed(method + " failed: " + cause.getMessage(), true));
+                })).whenComplete((answer, error) -> waiting.remove(id, outcome));
     }
 
     @Override
@@ -233,6 +267,7 @@ public class SyncDaemonShareBackend implements ShareBackend, SyncDaemonLink.List
 
     @Override
     public void close() {
+        calls.shutdownNow();
         link.close();
         daemonLost("the service is stopping");
     }
@@ -264,14 +299,11 @@ public class SyncDaemonShareBackend implements ShareBackend, SyncDaemonLink.List
         if (signal instanceof SyncDaemonStatus.DownloadFinished download) {
             downloadFinished(download, e);
         } else if (signal instanceof SyncDaemonShares.ShareAnswerResponse answer) {
-            silentSince = null;
-            complete(answers, answer.share());
+                complete(answers, answer.share());
         } else if (signal instanceof SyncDaemonShares.ShareSubscribed subscribed) {
-            silentSince = null;
-            complete(subscriptions, subscribed.share());
+                complete(subscriptions, subscribed.share());
         } else if (signal instanceof SyncDaemonShares.ShareSubscribeError error) {
-            silentSince = null;
-            String id = ShareInfo.idOf(error.info());
+                String id = ShareInfo.idOf(error.info());
             CompletableFuture<Map<String, String>> waiting = id == null ? null : subscriptions.get(id);
             if (waiting != null) {
                 waiting.completeExceptionally(new IllegalStateException("ShareSubscribeError " + error.error()));

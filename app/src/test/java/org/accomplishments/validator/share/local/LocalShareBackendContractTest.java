@@ -42,6 +42,11 @@ class LocalShareBackendContractTest extends ShareBackendContract {
     }
 
     @Override
+    protected Path claimAgain(String shareId, String visibleName, String name) throws Exception {
+        return Files.createDirectories(root.resolve(name + " (" + visibleName + ", " + shareId + ")"));
+    }
+
+    @Override
     protected void deliver(ShareOffer share, String relativePath, byte[] content) throws Exception {
         // The way sync tools deliver: a hidden temporary file, then a rename into place.
         Path target = share.folder().resolve(relativePath);

@@ -33,6 +33,16 @@ public interface SyncDaemonControl extends DBusInterface {
     @DBusMemberName("set_answer")
     void setAnswer(String mode);
 
+    /** The answer mode for one share only; {@code ""} makes it follow {@link #setAnswer} again. */
+    @DBusMemberName("set_answer_for")
+    void setAnswerFor(String volumeId, String mode);
+
+    /**
+     * A hostile or broken server: {@code get_shares} also lists a second, pending entry under an existing share's
+     * volume id, with another owner ({@code visibleName} lower-cased) and folder (created); returns that folder.
+     */
+    String claim(String volumeId, String visibleName, String name);
+
     /** {@code false}: every signal of the documented interfaces is dropped, as when signals were missed. */
     @DBusMemberName("set_signals")
     void setSignals(boolean on);

@@ -48,6 +48,8 @@ class SyncDaemonScenariosTest extends PipelineScenario {
 
     static Map<String, String> syncDaemonProperties(TestBus bus) {
         return Map.of(
+                "validator.shares.offers.retry-initial-delay", "200ms",
+                "validator.shares.offers.retry-max-delay", "500ms",
                 "validator.shares.backend", "syncdaemon",
                 "validator.shares.syncdaemon.bus-address", bus.address(),
                 "validator.shares.syncdaemon.answer-timeout", "1s",
@@ -156,5 +158,30 @@ class SyncDaemonScenariosTest extends PipelineScenario {
         daemon.control().deliver(last, COLLECTION + "/ok.trophy",
                 trophyText("ok", "c@example.org").getBytes(StandardCharsets.UTF_8));
         awaitFile(share.folder().resolve(COLLECTION + "/ok.trophy.asc"), Duration.ofSeconds(5));
+    }
+
+    /** The same rule as the local backend's, from the core: a second folder under an accepted share's id is refused. */
+    @Test
+    void aSecondFolderListedUnderAnAcceptedSharesIdIsRefusedAndTheShareStaysPut() throws Exception {
+        org.accomplishments.validator.share.Share alice = acceptedShare("judy");
+        daemon.control().resetCalls();
+
+        Path claimed = Path.of(daemon.control().claim(alice.id(), "Mallory", "x"));
+        inbox.acceptOffers(); // NewShare for an id already followed starts no round: the offer timer's round, now
+
+        var refusal = await(() -> registry.latestClaimRefusals(500).stream()
+                .filter(r -> r.shareId().equals(alice.id())).findFirst(), Duration.ofSeconds(20), "a refused claim");
+        assertEquals("share-id-in-use", refusal.reason());
+        assertEquals(claimed.toString(), refusal.folder());
+        var share = registry.find(alice.id()).orElseThrow();
+        assertEquals(ShareState.ACCEPTED, share.state());
+        assertEquals(alice.folder(), share.folder());
+        assertTrue(calls("reject_share").isEmpty(), "the genuine share is not rejected at the daemon: "
+                + daemon.control().calls().size());
+        daemon.control().deliver(alice.id(), COLLECTION + "/ok.trophy",
+                trophyText("ok", "judy@example.org").getBytes(StandardCharsets.UTF_8));
+        String signed = awaitFile(alice.folder().resolve(COLLECTION + "/ok.trophy.asc"), Duration.ofSeconds(10));
+        assertTrue(signed.contains("share-id = " + alice.id()), signed);
+        assertTrue(Files.list(claimed).findAny().isEmpty(), "nothing written into the claiming folder");
     }
 }

@@ -37,6 +37,11 @@ class SyncDaemonShareBackendContractTest extends ShareBackendContract {
     }
 
     @Override
+    protected Path claimAgain(String shareId, String visibleName, String name) {
+        return Path.of(daemon.control().claim(shareId, visibleName, name));
+    }
+
+    @Override
     protected void deliver(ShareOffer share, String relativePath, byte[] content) {
         daemon.control().deliver(share.shareId(), relativePath, content);
     }
