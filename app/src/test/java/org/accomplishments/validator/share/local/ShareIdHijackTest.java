@@ -149,6 +149,12 @@ class ShareIdHijackTest extends PipelineScenario {
         assertEquals(200, listed.statusCode(), listed.body());
         assertTrue(listed.body().contains("\"reason\":\"share-id-in-use\"")
                 && listed.body().contains(mallory.getFileName().toString().replace("\"", "\\\"")), listed.body());
+        // and so does the web UI's shares list
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.getPort() + "/shares"))
+                .header("Authorization", "Bearer test-token").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("share-id-in-use") && page.body().contains(mallory.toString()), page.body());
     }
 
     @ParameterizedTest(name = "Mallory''s folder listed first: {0}")
