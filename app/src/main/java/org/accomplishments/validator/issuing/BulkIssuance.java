@@ -271,7 +271,7 @@ public class BulkIssuance {
                             return;
                         }
                         IssueOutcome outcome = trophies.write(who, ((HumanIssuedTrophies.Check.Ready) check).draft(),
-                                remote, true);
+                                remote, true, job.id(), row.line());
                         if (outcome instanceof IssueOutcome.Issued issued) {
                             settle(job, row, Verdict.ISSUED, "issued #" + issued.row().id());
                         } else if (outcome instanceof IssueOutcome.Failed failed) {

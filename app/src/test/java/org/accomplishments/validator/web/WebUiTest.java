@@ -81,9 +81,9 @@ class WebUiTest extends WebScenario {
         assertTrue(history.contains("Issued by people") && history.contains("ivy"), history);
         assertEquals(0, verify(dana.folder().resolve("scn/award.trophy.asc"), "--share-id", dana.id()));
 
-        // The same award twice: refused, and the file in the share stays as it is.
+        // The same award twice: a conflict (409), and the file in the share stays as it is.
         HttpResponse<String> again = ivy.post("/issue", Map.of("share", dana.id(), "accomplishment", "scn/award"));
-        assertEquals(422, again.statusCode());
+        assertEquals(409, again.statusCode());
         assertTrue(again.body().contains("already has scn/award"), again.body());
         assertEquals(trophy, Files.readString(dana.folder().resolve("scn/award.trophy")));
     }
