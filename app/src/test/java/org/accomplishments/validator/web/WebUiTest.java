@@ -154,6 +154,33 @@ class WebUiTest extends WebScenario {
     }
 
     @Test
+    void aMalformedBulkFileIsRefusedNamingTheLineAndTheTokenNeverTravelsInTheAddress() throws Exception {
+        WebSession ivy = loggedIn("ivy", PASSWORD);
+        String form = ivy.page("/bulk");
+        assertFalse(form.contains("_csrf="), "the form's address carries no token: " + form);
+        String csv = "owner,accomplishment,note\nfay,scn/award,fine\nfay,scn/award,\"never closed\n";
+
+        HttpResponse<String> refused = ivy.upload("/bulk", "file", "broken.csv", csv);
+
+        assertEquals(422, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("line 3") && refused.body().contains("quoted field is never closed"),
+                refused.body());
+        assertFalse(refused.body().contains("_csrf="), "no address with the token is echoed");
+        String quoteInside = "fay,scn/award,\"a\"b\n";
+        HttpResponse<String> second = ivy.upload("/bulk", "file", "broken2.csv", quoteInside);
+        assertEquals(422, second.statusCode(), second.body());
+        assertTrue(second.body().contains("line 1"), second.body());
+
+        // The token in the address (the old form) or missing from the body is refused.
+        String token = ivy.lastCsrf;
+        ivy.lastCsrf = null;
+        assertEquals(403, ivy.upload("/bulk?_csrf=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8), "file",
+                "a.csv", "fay,scn/award,\n").statusCode());
+        assertEquals(403, ivy.upload("/bulk", "file", "a.csv", "fay,scn/award,\n").statusCode());
+        ivy.lastCsrf = token;
+    }
+
+    @Test
     void theDashboardShowsCountsVerdictsSharesAndTheKey() {
         Share hal = newShare("hal", "hal@example.org");
         putTrophy(hal, "first", "hal@example.org");
