@@ -22,6 +22,7 @@ import org.accomplishments.validator.trophy.SignedTrophyText;
 import org.accomplishments.validator.trophy.Trophy;
 import org.accomplishments.validator.trophy.TrophyParser;
 import org.accomplishments.validator.trophy.TrophyRejection;
+import org.accomplishments.validator.validation.TrophyInbox;
 import org.accomplishments.validator.validation.TrophyLedger;
 import org.accomplishments.validator.validation.VerdictWriter;
 import org.slf4j.Logger;
@@ -59,13 +60,15 @@ public class AwardRecovery {
     private final ShareSettings shareSettings;
     private final VerdictWriter verdicts;
     private final TrophyLedger ledger;
+    private final TrophyInbox inbox;
     private final BulkIssuance bulk;
     private final Accounts accounts;
     private final Clock clock;
     private final boolean clustered;
 
     public AwardRecovery(IssuedTrophyRepository issued, ShareRegistry registry, ShareBackend backend,
-                         ShareSettings shareSettings, VerdictWriter verdicts, TrophyLedger ledger, BulkIssuance bulk,
+                         ShareSettings shareSettings, VerdictWriter verdicts, TrophyLedger ledger, TrophyInbox inbox,
+                         BulkIssuance bulk,
                          Accounts accounts, Clock clock,
                          @Value("${validator.cluster.enabled:false}") boolean clustered) {
         this.issued = issued;
@@ -74,6 +77,7 @@ public class AwardRecovery {
         this.shareSettings = shareSettings;
         this.verdicts = verdicts;
         this.ledger = ledger;
+        this.inbox = inbox;
         this.bulk = bulk;
         this.accounts = accounts;
         this.clock = clock;
@@ -94,8 +98,21 @@ public class AwardRecovery {
         thread.start();
     }
 
-    /** Settles every interrupted award, then resumes the bulk jobs that were applying. */
+    /**
+     * Settles every interrupted award, then resumes the bulk jobs that were applying. Only after the start's first
+     * full rescan: that rescan removes the temporary files a killed process left, at once (nothing else can be
+     * writing then), and would take those of a resumed write with them.
+     */
     public void recoverAndResume() {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (inbox.lastFullScan().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         int settled = 0;
         for (IssuedTrophyRow row : issued.findWriting()) {
             if (clustered && row.issuedAt().isAfter(clock.instant().minus(CLUSTER_GRACE))) {
@@ -178,8 +195,13 @@ public class AwardRecovery {
     }
 
     private void recorded(IssuedTrophyRow row, String fingerprint, long size) {
-        ledger.recordIssued(row.shareId(), row.path(), row.trophySha256(), size, row.accomplishmentId(), fingerprint,
-                "issued by " + row.issuer() + " (issued #" + row.id() + "); completed after a restart");
+        try {
+            ledger.recordIssued(row.shareId(), row.path(), row.trophySha256(), size, row.accomplishmentId(),
+                    fingerprint, "issued by " + row.issuer() + " (issued #" + row.id() + "); completed after a restart");
+        } catch (RuntimeException e) {
+            // The rescan recorded the content first: its row stays, and the pipeline recognises the signature.
+            LOG.debug("award #{}: the ledger has the trophy already: {}", row.id(), e.toString());
+        }
         LOG.info("award #{} ({} to {}) completed after a restart", row.id(), row.accomplishmentId(), row.owner());
     }
 

@@ -400,6 +400,7 @@ public class BulkIssuance {
         HumanIssuedTrophies.Check check = trophies.prepare(who, shares.get(row.shareId()), row.accomplishment(),
                 row.note(), "", catalog);
         if (check instanceof HumanIssuedTrophies.Check.Refused refused) {
+            LOG.info("bulk job {} line {}: refused while applying: {}", job.id(), row.line(), refused.reason());
             rows.settle(row.id(), Verdict.REFUSED.name(), OneLine.of(refused.reason(), 2000), null);
             return;
         }
@@ -408,6 +409,7 @@ public class BulkIssuance {
         if (outcome instanceof IssueOutcome.Issued done) {
             rows.settle(row.id(), Verdict.ISSUED.name(), "issued #" + done.row().id(), done.row().id());
         } else if (outcome instanceof IssueOutcome.Failed failed) {
+            LOG.info("bulk job {} line {}: failed: {}", job.id(), row.line(), failed.detail());
             rows.settle(row.id(), Verdict.FAILED.name(), OneLine.of(failed.detail(), 2000), null);
         } else {
             rows.settle(row.id(), Verdict.REFUSED.name(), OneLine.of(((IssueOutcome.Refused) outcome).reason(), 2000),

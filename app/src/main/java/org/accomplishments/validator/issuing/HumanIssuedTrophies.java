@@ -222,11 +222,7 @@ public class HumanIssuedTrophies {
             verdicts.writeAward(backend.folder(share), draft.path(), bytes, signed);
             issued.finish(row.id(), IssuedTrophyRow.State.ISSUED.name(), null, signed.signedTextSha256(),
                     signed.fingerprint());
-            ledger.recordIssued(share.id(), draft.path(), sha256, bytes.length, id.toString(), signed.fingerprint(),
-                    "issued by " + who.name() + " (issued #" + row.id() + ")"
-                            + (draft.note().isEmpty() ? "" : "; note: " + draft.note()));
-            ledger.wakeDependents(share.id(), id.toString());
-            pipeline.wake(); // trophies of this share that depend on this one are due now
+            recordInLedger(who, draft, row.id(), sha256, bytes.length, signed.fingerprint());
             if (auditEach) {
                 audit.record(who.name(), "issued", share.id() + " " + id,
                         "to " + share.owner() + (draft.note().isEmpty() ? "" : "; note: " + draft.note()), remote);
@@ -241,6 +237,27 @@ public class HumanIssuedTrophies {
             LOG.warn("issuing {} to share {} failed: {}", id, share.id(), detail);
             return new IssueOutcome.Failed(detail);
         }
+    }
+
+    /**
+     * Tells the ledger the trophy is signed. The award stands already: when the scanner recorded the content first
+     * (it saw the files a moment ago), its row stays and the pipeline recognises the signature, so losing that race
+     * is no failure of the award.
+     */
+    private void recordInLedger(Principal who, Draft draft, long issuedId, String sha256, long size, String key) {
+        String shareId = draft.share().id();
+        String id = draft.accomplishment().id().toString();
+        try {
+            ledger.recordIssued(shareId, draft.path(), sha256, size, id, key, "issued by " + who.name()
+                    + " (issued #" + issuedId + ")" + (draft.note().isEmpty() ? "" : "; note: " + draft.note()));
+        } catch (RuntimeException e) {
+            if (!CommitFlush.isUniqueViolation(e)) {
+                LOG.warn("issued #{}: recording it in the ledger failed ({}); the rescan records it", issuedId,
+                        e.toString());
+            }
+        }
+        ledger.wakeDependents(shareId, id);
+        pipeline.wake(); // trophies of this share that depend on this one are due now
     }
 
     /** Revokes an issued trophy (admins: any; issuers: within their scope). The reason when refused. */
