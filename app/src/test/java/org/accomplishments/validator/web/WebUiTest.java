@@ -98,7 +98,9 @@ class WebUiTest extends WebScenario {
         long id = Long.parseLong(confirmed.headers().firstValue("Location").orElseThrow().replaceAll("\\D+", " ")
                 .strip().split(" ")[0]);
         Path asc = erin.folder().resolve("oth/prize.trophy.asc");
-        assertEquals(0, verify(asc, "--revocations", list()));
+        String listBefore = list();
+        assertEquals(0, verify(asc, "--revocations", listBefore));
+        long serialBefore = serialOf(Files.readString(Path.of(listBefore)));
 
         root.page("/issued/" + id);
         HttpResponse<String> revoked = root.post("/issued/" + id + "/revoke", Map.of("reason", "awarded to the wrong Erin"));
@@ -113,6 +115,14 @@ class WebUiTest extends WebScenario {
         assertTrue(parsed.entries().containsKey(row.signedTextSha256()), good.signedText());
         assertFalse(good.signedText().contains("wrong Erin"), "reasons stay private");
         assertEquals(4, verify(asc, "--revocations", list()), "verify names the revoked signature");
+        assertTrue(parsed.serial().orElseThrow() > serialBefore, "each revocation moves the list's serial on: "
+                + serialBefore + " then " + parsed.serial());
+        // The list published before the revocation is now stale for a verifier that saw the newer one.
+        Path state = Files.createTempFile("revocations", ".state");
+        Files.delete(state);
+        assertEquals(4, verify(asc, "--revocations", list(), "--revocations-state", state.toString()));
+        assertEquals(5, verify(asc, "--revocations", listBefore, "--revocations-state", state.toString()),
+                "the old list, which does not name the revocation, is refused");
         String audit = root.page("/admin/audit");
         assertTrue(audit.contains("revoked") && audit.contains("awarded to the wrong Erin"), audit);
     }
@@ -222,6 +232,12 @@ class WebUiTest extends WebScenario {
     private void awaitState(Share share, String name, TrophyState state) {
         await(() -> ledger.current(share.id()).stream().filter(r -> r.path().equals("scn/" + name + ".trophy")
                 && r.trophyState() == state).findFirst(), Duration.ofSeconds(20), name + " " + state);
+    }
+
+    private long serialOf(String armored) {
+        VerificationResult.Good good = assertInstanceOf(VerificationResult.Good.class,
+                new SignatureVerifier().verify(armored, keyring.pinnedKeys()));
+        return RevocationList.parse(good.signedText()).orElseThrow().serial().orElseThrow();
     }
 
     private String list() throws Exception {
