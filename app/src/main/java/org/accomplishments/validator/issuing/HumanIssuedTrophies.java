@@ -235,6 +235,9 @@ public class HumanIssuedTrophies {
             issued.finish(row.id(), IssuedTrophyRow.State.FAILED.name(), OneLine.of(detail, 2000), null, null);
             audit.record(who.name(), "issue-failed", share.id() + " " + id, detail, remote);
             LOG.warn("issuing {} to share {} failed: {}", id, share.id(), detail);
+            if (e instanceof java.nio.file.FileAlreadyExistsException) {
+                return new IssueOutcome.Refused(detail, true); // the user's own file came first: a conflict, kept
+            }
             return new IssueOutcome.Failed(detail);
         }
     }
