@@ -12,6 +12,11 @@ public final class ExitCodes {
     public static final int BINDING_MISMATCH = 3;
     /** verify: the signature is named in the given, good revocation list. */
     public static final int REVOKED = 4;
+    /**
+     * verify: the revocation list is older than one seen before: its serial is below {@code --min-serial} or the
+     * {@code --revocations-state} file's, or it carries no serial (the older format) when one is required.
+     */
+    public static final int STALE_REVOCATIONS = 5;
     /** Wrong arguments. */
     public static final int USAGE = 64;
     /** A named file cannot be read. */

@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.concurrent.Callable;
                 "1:not a good signature by a pinned key", "2:the .trophy beside it is missing or differs",
                 "3:share id or owner differs from the expected one, or the file carries no binding",
                 "4:revoked: the signature is in the --revocations list",
+                "5:the revocation list is older than --min-serial or the --revocations-state file allows",
                 "64:usage error", "66:a file cannot be read"})
 public class VerifyCommand implements Callable<Integer> {
 
@@ -58,6 +60,15 @@ public class VerifyCommand implements Callable<Integer> {
             + "(GET /api/revocations); it must verify with the pinned key(s). A signature named in it is revoked.")
     Path revocations;
 
+    @Option(names = "--min-serial", paramLabel = "N", description = "Refuse a --revocations list whose serial is "
+            + "below N (exit 5), or that carries no serial (a list of the older format).")
+    Long minSerial;
+
+    @Option(names = "--revocations-state", paramLabel = "FILE", description = "Remembers the highest revocation "
+            + "list serial seen in FILE (created when missing, written atomically) and refuses a lower one (exit 5), "
+            + "so an old list replayed later is not taken for the current one.")
+    Path revocationsState;
+
     @Parameters(paramLabel = "FILE.trophy.asc")
     Path signed;
 
@@ -65,6 +76,14 @@ public class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = System.out;
         PrintStream err = System.err;
+        if ((minSerial != null || revocationsState != null) && revocations == null) {
+            err.println("--min-serial and --revocations-state compare a revocation list: give it with --revocations");
+            return ExitCodes.USAGE;
+        }
+        if (minSerial != null && minSerial < 1) {
+            err.println("--min-serial must be 1 or more (serials start at 1)");
+            return ExitCodes.USAGE;
+        }
         PinnedKeys keys;
         try {
             keys = key != null ? PinnedKeys.load(key) : localKeys();
@@ -164,6 +183,10 @@ public class VerifyCommand implements Callable<Integer> {
             out.println("BAD: the revocation list is malformed: " + malformed.reason());
             return ExitCodes.BAD_SIGNATURE;
         }
+        Integer stale = checkSerial(parsed.orElseThrow(), out, err);
+        if (stale != null) {
+            return stale;
+        }
         RevocationList.Entry entry = parsed.orElseThrow().entries().get(RevocationList.digest(signedText));
         if (entry != null) {
             out.println("REVOKED: " + entry.accomplishmentId() + " for share " + entry.shareId() + " was revoked at "
@@ -171,6 +194,71 @@ public class VerifyCommand implements Callable<Integer> {
             return ExitCodes.REVOKED;
         }
         return null;
+    }
+
+    /**
+     * Null when the list is at least as new as every one this caller knows of (and the state file, if any, now says
+     * so); otherwise the exit code, with a message. A list without a serial (the older format) passes only when
+     * there is nothing to compare it with.
+     */
+    private Integer checkSerial(RevocationList.Parsed list, PrintStream out, PrintStream err) {
+        long floor = minSerial == null ? 0 : minSerial;
+        String from = minSerial == null ? null : "--min-serial " + minSerial;
+        if (revocationsState != null && Files.exists(revocationsState)) {
+            try {
+                String stored = Files.readString(revocationsState, StandardCharsets.US_ASCII).strip();
+                long seen = Long.parseLong(stored);
+                if (seen > floor) {
+                    floor = seen;
+                    from = "serial " + seen + " seen before (" + revocationsState + ")";
+                }
+            } catch (IOException | NumberFormatException e) {
+                err.println("cannot read the revocation state " + revocationsState + ": " + e.getMessage()
+                        + " (it holds the highest serial seen, one number)");
+                return ExitCodes.NO_INPUT;
+            }
+        }
+        if (list.serial().isEmpty()) {
+            if (floor > 0) {
+                out.println("STALE: the revocation list carries no serial (the older format), so it cannot be shown "
+                        + "to be at least as new as " + from);
+                return ExitCodes.STALE_REVOCATIONS;
+            }
+            err.println("note: the revocation list carries no serial (the older format); it is not compared");
+            return null;
+        }
+        long serial = list.serial().get();
+        if (serial < floor) {
+            out.println("STALE: the revocation list has serial " + serial + " (generated " + list.generatedAt()
+                    + "), older than " + from + "; fetch the current list");
+            return ExitCodes.STALE_REVOCATIONS;
+        }
+        if (revocationsState != null && serial > floor) {
+            try {
+                remember(revocationsState, serial);
+            } catch (IOException e) {
+                err.println("cannot write the revocation state " + revocationsState + ": " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
+        return null;
+    }
+
+    /** Writes the serial atomically: a temporary file beside it, flushed, then renamed over it. */
+    private static void remember(Path state, long serial) throws IOException {
+        Path dir = state.toAbsolutePath().getParent();
+        Path temporary = Files.createTempFile(dir, "." + state.getFileName(), ".tmp");
+        try {
+            Files.writeString(temporary, serial + "\n", StandardCharsets.US_ASCII);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temporary,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(temporary, state, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
     }
 
     private static PinnedKeys localKeys() {

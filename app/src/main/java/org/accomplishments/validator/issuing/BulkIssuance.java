@@ -1,5 +1,6 @@
 package org.accomplishments.validator.issuing;
 
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.accomplishments.validator.audit.AuditLog;
@@ -10,53 +11,73 @@ import org.accomplishments.validator.trophy.OneLine;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Awarding many trophies from a CSV file ({@code owner or share id, accomplishment id, note}): a dry run first
  * that gives every row its outcome, then, on the issuer's word, the run itself in the background with progress.
  *
- * <p>Jobs live in memory for {@link #KEEP} (a restart forgets them; what was applied is in the issued-trophy table
- * and the audit log, and applying the same file again refuses the rows already issued).
+ * <p>Jobs and their rows live in the database ({@code bulk_job}, {@code bulk_row}), so a restart finds them. A row
+ * is "not started" ({@code WILL_ISSUE}) until its outcome is recorded; the award it writes carries the job and the
+ * line, and is itself recorded before (WRITING, made durable) and after (ISSUED) its files. After a crash,
+ * {@link AwardRecovery} settles the half-written awards from what is on disk and the job resumes by itself: a row
+ * whose award is issued is recorded as issued, one whose award never got its files is simply done again.
  */
 @Singleton
 public class BulkIssuance {
+    private static final Logger LOG = LoggerFactory.getLogger(BulkIssuance.class);
     public static final int MAX_ROWS = 50_000;
-    static final Duration KEEP = Duration.ofHours(12);
-    /** Each row waits on two fsyncs: a few writers in parallel keep the disk busy and the CPU free. */
+    /** Finished and never-applied jobs are kept this long, then forgotten (what they did stays in the audit log). */
+    static final Duration KEEP = Duration.ofDays(7);
+    /** Each row waits on a few fsyncs: a few writers in parallel keep the disk busy and the CPU free. */
     private static final int WORKERS = 4;
+    private static final int PAGE = 200;
 
     private final HumanIssuedTrophies trophies;
+    private final BulkJobRepository jobs;
+    private final BulkRowRepository rows;
+    private final IssuedTrophyRepository issued;
+    private final CommitFlush commits;
     private final AuditLog audit;
     private final Clock clock;
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "bulk-issuance");
         t.setDaemon(true);
         return t;
     });
+    private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
-    public BulkIssuance(HumanIssuedTrophies trophies, AuditLog audit, Clock clock) {
+    public BulkIssuance(HumanIssuedTrophies trophies, BulkJobRepository jobs, BulkRowRepository rows,
+                        IssuedTrophyRepository issued, CommitFlush commits, AuditLog audit, Clock clock) {
         this.trophies = trophies;
+        this.jobs = jobs;
+        this.rows = rows;
+        this.issued = issued;
+        this.commits = commits;
         this.audit = audit;
         this.clock = clock;
     }
@@ -69,15 +90,23 @@ public class BulkIssuance {
         private final String who;
         private final String accomplishment;
         private final String note;
-        private volatile Verdict verdict;
-        private volatile String message;
-        private volatile String shareId;
+        private Verdict verdict;
+        private String message;
+        private String shareId;
 
         Row(long line, String who, String accomplishment, String note) {
             this.line = line;
             this.who = who;
             this.accomplishment = accomplishment;
             this.note = note;
+        }
+
+        static Row of(BulkRowRow r) {
+            Row row = new Row(r.line(), r.who(), r.accomplishment(), r.note());
+            row.verdict = Verdict.valueOf(r.verdict());
+            row.message = r.message();
+            row.shareId = r.shareId();
+            return row;
         }
 
         public long line() {
@@ -115,174 +144,228 @@ public class BulkIssuance {
 
     public enum State { CHECKED, APPLYING, DONE }
 
+    /** A job as it stands in the database when it was read: counts cover the whole file. */
     public static final class Job {
-        private final String id;
-        private final String owner;
-        private final String fileName;
-        private final Instant createdAt;
-        private final List<Row> rows;
-        private final AtomicInteger done = new AtomicInteger();
-        private final AtomicInteger issued = new AtomicInteger();
-        private final AtomicInteger refused = new AtomicInteger();
-        private final AtomicInteger failed = new AtomicInteger();
-        private volatile State state = State.CHECKED;
-        private volatile Instant startedAt;
-        private volatile Instant finishedAt;
+        private final BulkJobRow row;
+        private final Map<Verdict, Long> counts;
 
-        Job(String id, String owner, String fileName, Instant createdAt, List<Row> rows) {
-            this.id = id;
-            this.owner = owner;
-            this.fileName = fileName;
-            this.createdAt = createdAt;
-            this.rows = Collections.unmodifiableList(rows);
+        Job(BulkJobRow row, Map<Verdict, Long> counts) {
+            this.row = row;
+            this.counts = counts;
         }
 
         public String id() {
-            return id;
+            return row.id();
         }
 
         public String owner() {
-            return owner;
+            return row.owner();
         }
 
         public String fileName() {
-            return fileName;
-        }
-
-        public List<Row> rows() {
-            return rows;
+            return row.fileName();
         }
 
         public State state() {
-            return state;
+            return State.valueOf(row.state());
         }
 
         public int total() {
-            return rows.size();
+            return row.total();
         }
 
+        private long count(Verdict v) {
+            return counts.getOrDefault(v, 0L);
+        }
+
+        /** Rows that would be issued (dry run), or are not started yet (while applying). */
         public long willIssue() {
-            return rows.stream().filter(r -> r.verdict == Verdict.WILL_ISSUE).count();
+            return count(Verdict.WILL_ISSUE);
         }
 
         public long refusedInDryRun() {
-            return state == State.CHECKED ? rows.stream().filter(r -> r.verdict == Verdict.REFUSED).count() : refused.get();
+            return count(Verdict.REFUSED);
         }
 
-        public int done() {
-            return done.get();
+        public long refused() {
+            return count(Verdict.REFUSED);
         }
 
-        public int issued() {
-            return issued.get();
+        public long done() {
+            return state() == State.CHECKED ? 0 : total() - count(Verdict.WILL_ISSUE);
         }
 
-        public int failed() {
-            return failed.get();
+        public long issued() {
+            return count(Verdict.ISSUED);
+        }
+
+        public long failed() {
+            return count(Verdict.FAILED);
         }
 
         public int percent() {
-            long toDo = rows.stream().filter(r -> r.verdict != Verdict.REFUSED || state != State.CHECKED).count();
-            return toDo == 0 ? 100 : (int) Math.min(100, done.get() * 100L / Math.max(1, total()));
+            return total() == 0 ? 100 : (int) Math.min(100, done() * 100L / total());
         }
 
         public Instant startedAt() {
-            return startedAt;
+            return row.startedAt();
         }
 
         public Instant finishedAt() {
-            return finishedAt;
+            return row.finishedAt();
         }
 
         public Duration took() {
-            return startedAt == null ? Duration.ZERO
-                    : Duration.between(startedAt, finishedAt != null ? finishedAt : Instant.now());
+            return row.startedAt() == null ? Duration.ZERO
+                    : Duration.between(row.startedAt(), row.finishedAt() != null ? row.finishedAt() : Instant.now());
         }
     }
 
-    /** Reads the file and checks every row; nothing is written. */
+    /** A file that cannot be read as a bulk file at all, with the line where it went wrong when there is one. */
+    public static final class UnreadableFile extends IllegalArgumentException {
+        UnreadableFile(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads the file and checks every row; nothing is written into any share. */
     public Job dryRun(Principal who, String fileName, String csv) {
         purgeOld();
-        List<Row> rows = new ArrayList<>();
-        String problem = read(csv, rows);
+        List<Row> parsed = new ArrayList<>();
+        String problem = read(csv, parsed);
         if (problem != null) {
-            throw new IllegalArgumentException(problem);
+            throw new UnreadableFile(problem);
         }
-        check(who, rows);
-        Job job = new Job(UUID.randomUUID().toString(), who.name(), OneLine.of(fileName == null ? "upload.csv" : fileName, 200),
-                clock.instant(), rows);
-        jobs.put(job.id(), job);
-        audit.record(who.name(), "bulk-dry-run", job.fileName(), rows.size() + " rows, " + job.willIssue()
+        check(who, parsed);
+        BulkJobRow job = new BulkJobRow(UUID.randomUUID().toString(), who.name(),
+                OneLine.of(fileName == null ? "upload.csv" : fileName, 200), State.CHECKED.name(), parsed.size(), null,
+                clock.instant(), null, null);
+        store(job, parsed);
+        commits.flush();
+        Job stored = load(job);
+        audit.record(who.name(), "bulk-dry-run", job.fileName(), parsed.size() + " rows, " + stored.willIssue()
                 + " would be issued", null);
-        return job;
+        return stored;
+    }
+
+    /** The job and all its rows, in one transaction: a job is never half stored. */
+    @Transactional
+    public void store(BulkJobRow job, List<Row> parsed) {
+        jobs.save(job);
+        List<BulkRowRow> batch = new ArrayList<>(Math.min(parsed.size(), 1000));
+        for (Row r : parsed) {
+            batch.add(new BulkRowRow(null, job.id(), r.line(), r.who(), r.accomplishment(), r.note(), r.shareId(),
+                    r.verdict().name(), r.message() == null ? null : OneLine.of(r.message(), 2000), null));
+            if (batch.size() == 1000) {
+                rows.saveAll(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            rows.saveAll(batch);
+        }
     }
 
     /** A job of this person's (or any, for an admin). */
     public Optional<Job> find(Principal who, String id) {
-        Job job = id == null ? null : jobs.get(id);
-        return job != null && (job.owner().equals(who.name()) || who.isAdmin()) ? Optional.of(job) : Optional.empty();
+        if (id == null || id.length() > 36) {
+            return Optional.empty();
+        }
+        return jobs.findById(id).filter(j -> j.owner().equals(who.name()) || who.isAdmin()).map(this::load);
     }
 
-    /** Starts applying a checked job in the background; false when it was started already. */
-    public synchronized boolean apply(Principal who, Job job, String remote) {
-        if (job.state != State.CHECKED || !job.owner().equals(who.name())) {
+    /** The first {@code limit} rows of a job, in file order. */
+    public List<Row> rows(Job job, int limit) {
+        return rows.firstRows(job.id(), limit).stream().map(Row::of).toList();
+    }
+
+    private Job load(BulkJobRow row) {
+        Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
+        for (BulkJobRepository.VerdictCount c : jobs.countVerdicts(row.id())) {
+            counts.put(Verdict.valueOf(c.verdict()), c.count());
+        }
+        return new Job(row, counts);
+    }
+
+    /** Starts applying a checked job in the background; false when it was started already (here or elsewhere). */
+    public boolean apply(Principal who, Job job, String remote) {
+        if (job.state() != State.CHECKED || !job.owner().equals(who.name())) {
             return false;
         }
-        job.state = State.APPLYING;
-        job.startedAt = clock.instant();
+        if (jobs.startApplying(job.id(), clock.instant(), remote == null ? "?" : OneLine.of(remote, 100)) != 1) {
+            return false;
+        }
+        commits.flush();
         audit.record(who.name(), "bulk-apply", job.fileName(), job.willIssue() + " rows to issue", remote);
-        runner.execute(() -> run(who, job, remote));
+        runner.execute(() -> run(who, job.id(), remote));
         return true;
     }
 
     /** Runs the job here and now (the benchmark and tests); returns when it is done. */
     public void applyNow(Principal who, Job job, String remote) {
-        synchronized (this) {
-            if (job.state != State.CHECKED) {
-                throw new IllegalStateException("job " + job.id() + " was applied already");
-            }
-            job.state = State.APPLYING;
-            job.startedAt = clock.instant();
+        if (jobs.startApplying(job.id(), clock.instant(), remote == null ? "?" : remote) != 1) {
+            throw new IllegalStateException("job " + job.id() + " was applied already");
         }
-        run(who, job, remote);
+        run(who, job.id(), remote);
     }
 
-    private void run(Principal who, Job job, String remote) {
+    /**
+     * After a restart: jobs that were applying go on by themselves, as their owner (whose role and scope are looked
+     * up again, so a person who lost the right to issue meanwhile issues nothing more).
+     */
+    void resumeAll(Function<String, Optional<Principal>> owners) {
+        for (BulkJobRow job : jobs.findApplying()) {
+            Optional<Principal> owner = owners.apply(job.owner());
+            Job loaded = load(job);
+            LOG.info("bulk job {} ({}) was applying when the service stopped: {} of {} rows not started; resuming",
+                    job.id(), job.fileName(), loaded.willIssue(), job.total());
+            audit.record("system", "bulk-resume", job.fileName(), loaded.willIssue() + " of " + job.total()
+                    + " rows not started; resumed after a restart", null);
+            runner.execute(() -> owner.ifPresentOrElse(p -> run(p, job.id(), job.remote()), () -> refuseRest(job)));
+        }
+    }
+
+    private void refuseRest(BulkJobRow job) {
+        for (BulkRowRow row : rows.notStarted(job.id(), 0, Integer.MAX_VALUE)) {
+            rows.settle(row.id(), Verdict.REFUSED.name(), job.owner() + " may no longer issue", null);
+        }
+        jobs.finish(job.id(), clock.instant());
+    }
+
+    private void run(Principal who, String jobId, String remote) {
+        if (!running.add(jobId)) {
+            return; // already running in this process
+        }
         ExecutorService workers = Executors.newFixedThreadPool(WORKERS, r -> {
             Thread t = new Thread(r, "bulk-issuance-worker");
             t.setDaemon(true);
             return t;
         });
+        Semaphore inFlight = new Semaphore(WORKERS * 4);
+        BulkJobRow job = jobs.findById(jobId).orElseThrow();
         try {
             Map<String, Share> shares = trophies.shares();
             AccomplishmentCatalog catalog = trophies.catalog();
-            for (Row row : job.rows()) {
-                if (row.verdict != Verdict.WILL_ISSUE) {
-                    job.refused.incrementAndGet();
-                    job.done.incrementAndGet();
-                    continue;
+            long after = 0;
+            while (!closed) {
+                List<BulkRowRow> page = rows.notStarted(jobId, after, PAGE);
+                if (page.isEmpty()) {
+                    break;
                 }
-                workers.execute(() -> {
-                    try {
-                        HumanIssuedTrophies.Check check = trophies.prepare(who, shares.get(row.shareId),
-                                row.accomplishment(), row.note(), "", catalog);
-                        if (check instanceof HumanIssuedTrophies.Check.Refused refused) {
-                            settle(job, row, Verdict.REFUSED, refused.reason());
-                            return;
+                for (BulkRowRow row : page) {
+                    after = row.line();
+                    inFlight.acquire();
+                    workers.execute(() -> {
+                        try {
+                            applyRow(who, job, row, shares, catalog, remote);
+                        } catch (RuntimeException e) {
+                            LOG.warn("bulk job {} line {}: {}", jobId, row.line(), e.toString());
+                            rows.settle(row.id(), Verdict.FAILED.name(), OneLine.of(e.toString(), 2000), null);
+                        } finally {
+                            inFlight.release();
                         }
-                        IssueOutcome outcome = trophies.write(who, ((HumanIssuedTrophies.Check.Ready) check).draft(),
-                                remote, true);
-                        if (outcome instanceof IssueOutcome.Issued issued) {
-                            settle(job, row, Verdict.ISSUED, "issued #" + issued.row().id());
-                        } else if (outcome instanceof IssueOutcome.Failed failed) {
-                            settle(job, row, Verdict.FAILED, failed.detail());
-                        } else {
-                            settle(job, row, Verdict.REFUSED, ((IssueOutcome.Refused) outcome).reason());
-                        }
-                    } catch (RuntimeException e) {
-                        settle(job, row, Verdict.FAILED, e.toString());
-                    }
-                });
+                    });
+                }
             }
             workers.shutdown();
             workers.awaitTermination(1, TimeUnit.DAYS);
@@ -290,30 +373,60 @@ public class BulkIssuance {
             Thread.currentThread().interrupt();
         } finally {
             workers.shutdownNow();
-            job.finishedAt = clock.instant();
-            job.state = State.DONE;
-            audit.record(who.name(), "bulk-done", job.fileName(), job.issued() + " issued, " + job.refused.get()
-                    + " refused, " + job.failed() + " failed in " + job.took().toMillis() + " ms", remote);
+            running.remove(jobId);
+        }
+        if (closed || !rows.notStarted(jobId, 0, 1).isEmpty()) {
+            return; // stopped midway: the next start resumes it
+        }
+        if (jobs.finish(jobId, clock.instant()) == 1) {
+            Job done = load(jobs.findById(jobId).orElseThrow());
+            audit.record(who.name(), "bulk-done", job.fileName(), done.issued() + " issued, " + done.refused()
+                    + " refused, " + done.failed() + " failed in " + done.took().toMillis() + " ms", remote);
         }
     }
 
-    private static void settle(Job job, Row row, Verdict verdict, String message) {
-        row.verdict = verdict;
-        row.message = message;
-        switch (verdict) {
-            case ISSUED -> job.issued.incrementAndGet();
-            case FAILED -> job.failed.incrementAndGet();
-            default -> job.refused.incrementAndGet();
+    private void applyRow(Principal who, BulkJobRow job, BulkRowRow row, Map<String, Share> shares,
+                          AccomplishmentCatalog catalog, String remote) {
+        // Done before a restart? The award names its job and line; the recovery settled it from the disk.
+        for (IssuedTrophyRow award : issued.findByBulkRow(job.id(), row.line())) {
+            if (award.state().equals(IssuedTrophyRow.State.ISSUED.name())) {
+                rows.settle(row.id(), Verdict.ISSUED.name(), "issued #" + award.id(), award.id());
+                return;
+            }
+            if (award.state().equals(IssuedTrophyRow.State.WRITING.name())) {
+                return; // another node is writing it (clustered), or the recovery will settle it
+            }
         }
-        job.done.incrementAndGet();
+        HumanIssuedTrophies.Check check = trophies.prepare(who, shares.get(row.shareId()), row.accomplishment(),
+                row.note(), "", catalog);
+        if (check instanceof HumanIssuedTrophies.Check.Refused refused) {
+            LOG.info("bulk job {} line {}: refused while applying: {}", job.id(), row.line(), refused.reason());
+            rows.settle(row.id(), Verdict.REFUSED.name(), OneLine.of(refused.reason(), 2000), null);
+            return;
+        }
+        IssueOutcome outcome = trophies.write(who, ((HumanIssuedTrophies.Check.Ready) check).draft(), remote, true,
+                job.id(), row.line());
+        if (outcome instanceof IssueOutcome.Issued done) {
+            rows.settle(row.id(), Verdict.ISSUED.name(), "issued #" + done.row().id(), done.row().id());
+        } else if (outcome instanceof IssueOutcome.Failed failed) {
+            LOG.info("bulk job {} line {}: failed: {}", job.id(), row.line(), failed.detail());
+            rows.settle(row.id(), Verdict.FAILED.name(), OneLine.of(failed.detail(), 2000), null);
+        } else {
+            rows.settle(row.id(), Verdict.REFUSED.name(), OneLine.of(((IssueOutcome.Refused) outcome).reason(), 2000),
+                    null);
+        }
     }
 
-    /** Parses the CSV into rows; a message when the file as a whole is unusable. */
+    /** Parses the CSV into rows; a message naming the line when the file as a whole is unusable. */
     static String read(String csv, List<Row> rows) {
         CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(true)
                 .setIgnoreSurroundingSpaces(true).get();
-        try (Reader reader = new StringReader(csv); CSVParser parser = CSVParser.parse(reader, format)) {
-            for (CSVRecord record : parser) {
+        CSVParser parser = null;
+        try (Reader reader = new StringReader(csv)) {
+            parser = CSVParser.parse(reader, format);
+            Iterator<CSVRecord> records = parser.iterator();
+            while (records.hasNext()) {
+                CSVRecord record = records.next();
                 if (record.size() == 1 && record.get(0).isEmpty()) {
                     continue;
                 }
@@ -335,13 +448,33 @@ public class BulkIssuance {
                 }
                 rows.add(row);
             }
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            return "not a CSV file: " + OneLine.of(String.valueOf(e.getMessage()), 300);
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            // Commons CSV reports a broken record (a quote never closed, a character after a closing quote) as an
+            // unchecked exception from the iterator: say where, in the words of the file, not as a server error.
+            long line = parser == null ? 1 : Math.max(1, parser.getCurrentLineNumber());
+            return "not a CSV file: line " + line + ": " + describe(e);
         }
         if (rows.isEmpty()) {
             return "the file has no rows";
         }
         return null;
+    }
+
+    private static String describe(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
+        }
+        message = message.replaceFirst("^\\(line \\d+\\) ", "").replaceFirst("^\\(startline \\d+\\) ", "");
+        if (message.contains("EOF reached before encapsulated token finished")) {
+            return "a quoted field is never closed (a \" without its closing \")";
+        }
+        if (message.contains("invalid char between encapsulated token and delimiter")) {
+            return "a character follows a closing quote before the comma (write \"\" for a quote inside a field)";
+        }
+        return OneLine.of(message, 300);
     }
 
     private void check(Principal who, List<Row> rows) {
@@ -389,12 +522,15 @@ public class BulkIssuance {
     }
 
     private void purgeOld() {
-        Instant limit = clock.instant().minus(KEEP);
-        jobs.values().removeIf(j -> j.state != State.APPLYING && j.createdAt.isBefore(limit));
+        for (String id : jobs.findOlderThan(clock.instant().minus(KEEP))) {
+            jobs.deleteRows(id);
+            jobs.deleteById(id);
+        }
     }
 
     @PreDestroy
     void close() {
+        closed = true;
         runner.shutdownNow();
     }
 }

@@ -7,20 +7,16 @@ import org.accomplishments.validator.collection.AccomplishmentCatalog;
 import org.accomplishments.validator.collection.InstalledCollections;
 import org.accomplishments.validator.share.Share;
 import org.accomplishments.validator.share.ShareBackend;
-import org.accomplishments.validator.share.ShareFolder;
 import org.accomplishments.validator.share.ShareRegistry;
 import org.accomplishments.validator.overview.ShareOverview;
 import org.accomplishments.validator.share.ShareRow;
 import org.accomplishments.validator.trophy.Accomplishment;
 import org.accomplishments.validator.trophy.AccomplishmentId;
 import org.accomplishments.validator.trophy.OneLine;
-import org.accomplishments.validator.trophy.RevocationList;
-import org.accomplishments.validator.trophy.SignedTrophyText;
 import org.accomplishments.validator.trophy.Trophy;
 import org.accomplishments.validator.trophy.TrophyParser;
 import org.accomplishments.validator.trophy.TrophyRejection;
-import org.accomplishments.validator.trophy.ValidationBinding;
-import org.accomplishments.validator.validation.Signatures;
+import org.accomplishments.validator.validation.VerdictWriter;
 import org.accomplishments.validator.validation.TrophyLedger;
 import org.accomplishments.validator.validation.ValidationPipeline;
 import org.slf4j.Logger;
@@ -64,7 +60,9 @@ public class HumanIssuedTrophies {
     private final ShareBackend backend;
     private final ShareOverview directory;
     private final IssuedTrophyRepository issued;
-    private final Signatures signatures;
+    private final VerdictWriter verdicts;
+    private final CommitFlush commits;
+    private final RevocationSerial serial;
     private final TrophyLedger ledger;
     private final ValidationPipeline pipeline;
     private final AuditLog audit;
@@ -72,14 +70,18 @@ public class HumanIssuedTrophies {
     private final AtomicReference<Runnable> onRevocation = new AtomicReference<>(() -> { });
 
     public HumanIssuedTrophies(InstalledCollections collections, ShareRegistry registry, ShareBackend backend,
-                               ShareOverview directory, IssuedTrophyRepository issued, Signatures signatures,
-                               TrophyLedger ledger, ValidationPipeline pipeline, AuditLog audit, Clock clock) {
+                               ShareOverview directory, IssuedTrophyRepository issued, VerdictWriter verdicts,
+                               CommitFlush commits, RevocationSerial serial, TrophyLedger ledger,
+                               ValidationPipeline pipeline, AuditLog audit,
+                               Clock clock) {
         this.collections = collections;
         this.registry = registry;
         this.backend = backend;
         this.directory = directory;
         this.issued = issued;
-        this.signatures = signatures;
+        this.verdicts = verdicts;
+        this.commits = commits;
+        this.serial = serial;
         this.ledger = ledger;
         this.pipeline = pipeline;
         this.audit = audit;
@@ -95,7 +97,11 @@ public class HumanIssuedTrophies {
         record Ready(Draft draft) implements Check {
         }
 
-        record Refused(String reason) implements Check {
+        /** {@code conflict}: the award exists already (stands, or its file is in the share). */
+        record Refused(String reason, boolean conflict) implements Check {
+            public Refused(String reason) {
+                this(reason, false);
+            }
         }
     }
 
@@ -153,11 +159,11 @@ public class HumanIssuedTrophies {
         }
         String path = id.get().collection() + "/" + id.get().name() + ".trophy";
         if (!issued.findStanding(share.id(), id.get().toString()).isEmpty()) {
-            return new Check.Refused(share.owner() + " already has " + id.get() + " (issued, not revoked)");
+            return new Check.Refused(share.owner() + " already has " + id.get() + " (issued, not revoked)", true);
         }
         try {
             if (backend.folder(share).exists(path)) {
-                return new Check.Refused("the share already holds " + path + "; nothing is replaced");
+                return new Check.Refused("the share already holds " + path + "; nothing is replaced", true);
             }
         } catch (IOException e) {
             return new Check.Refused("the share cannot be read: " + e.getMessage());
@@ -172,12 +178,17 @@ public class HumanIssuedTrophies {
         Check check = prepare(who, shareId, accomplishmentId, note, evidence);
         if (check instanceof Check.Refused refused) {
             audit.record(who.name(), "issue-refused", shareId + " " + accomplishmentId, refused.reason(), remote);
-            return new IssueOutcome.Refused(refused.reason());
+            return new IssueOutcome.Refused(refused.reason(), refused.conflict());
         }
-        return write(who, ((Check.Ready) check).draft(), remote, true);
+        return write(who, ((Check.Ready) check).draft(), remote, true, null, null);
     }
 
-    IssueOutcome write(Principal who, Draft draft, String remote, boolean auditEach) {
+    /**
+     * Records the intent, makes it durable, writes the files, then records the award as issued. The intent's insert
+     * is what decides between simultaneous requests for one award: the database lets one award stand per share and
+     * accomplishment, so every other request is refused there (a conflict), before it has touched a file.
+     */
+    IssueOutcome write(Principal who, Draft draft, String remote, boolean auditEach, String bulkJobId, Long bulkLine) {
         Share share = draft.share();
         AccomplishmentId id = draft.accomplishment().id();
         byte[] bytes = draft.trophyText().getBytes(StandardCharsets.UTF_8);
@@ -187,31 +198,31 @@ public class HumanIssuedTrophies {
         Trophy trophy = parsed.trophy();
         String sha256 = TrophyRejection.sha256Hex(bytes);
         Instant now = clock.instant();
-        IssuedTrophyRow row = issued.save(new IssuedTrophyRow(null, share.id(), share.owner(), id.toString(),
-                draft.path(), sha256, null, null, who.name(), emptyToNull(draft.note()), emptyToNull(draft.evidence()),
-                IssuedTrophyRow.State.WRITING.name(), null, now, null, null, null));
-        String owner = ValidationBinding.sanitise(share.owner());
-        String[] signedText = new String[1];
+        IssuedTrophyRow row;
         try {
-            CollectionFolder.ensureFolder(share.folder(), id.collection());
-            Signatures.Signed signed = signatures.sign(key -> signedText[0] = SignedTrophyText.compose(trophy,
-                    new ValidationBinding(share.id(), owner, now, key)));
-            ShareFolder folder = backend.folder(share);
-            folder.writeAtomically(draft.path() + ".asc", signed.armored().getBytes(StandardCharsets.UTF_8));
-            try {
-                folder.createNew(draft.path(), bytes);
-            } catch (IOException e) {
-                // Our signature without its trophy would only confuse: take it back (it is ours, it verifies).
-                folder.delete(draft.path() + ".asc");
+            row = issued.save(new IssuedTrophyRow(null, share.id(), share.owner(), id.toString(), draft.path(), sha256,
+                    null, null, who.name(), emptyToNull(draft.note()), emptyToNull(draft.evidence()),
+                    IssuedTrophyRow.State.WRITING.name(), null, now, null, null, null, Boolean.TRUE, bulkJobId,
+                    bulkLine));
+        } catch (RuntimeException e) {
+            if (!CommitFlush.isUniqueViolation(e)) {
                 throw e;
             }
-            String digest = RevocationList.digest(signedText[0]);
-            issued.finish(row.id(), IssuedTrophyRow.State.ISSUED.name(), null, digest, signed.fingerprint());
-            ledger.recordIssued(share.id(), draft.path(), sha256, bytes.length, id.toString(), signed.fingerprint(),
-                    "issued by " + who.name() + " (issued #" + row.id() + ")"
-                            + (draft.note().isEmpty() ? "" : "; note: " + draft.note()));
-            ledger.wakeDependents(share.id(), id.toString());
-            pipeline.wake(); // trophies of this share that depend on this one are due now
+            String reason = share.owner() + " already has " + id + ": another award of it is being written or "
+                    + "stands (issued, not revoked); nothing was written";
+            if (auditEach) {
+                audit.record(who.name(), "issue-refused", share.id() + " " + id, reason, remote);
+            }
+            return new IssueOutcome.Refused(reason, true);
+        }
+        try {
+            commits.flush(); // the intent survives a kill from here on: a restart finds it and checks the files
+            CollectionFolder.ensureFolder(share.folder(), id.collection());
+            VerdictWriter.Signature signed = verdicts.sign(share, trophy, now);
+            verdicts.writeAward(backend.folder(share), draft.path(), bytes, signed);
+            issued.finish(row.id(), IssuedTrophyRow.State.ISSUED.name(), null, signed.signedTextSha256(),
+                    signed.fingerprint());
+            recordInLedger(who, draft, row.id(), sha256, bytes.length, signed.fingerprint());
             if (auditEach) {
                 audit.record(who.name(), "issued", share.id() + " " + id,
                         "to " + share.owner() + (draft.note().isEmpty() ? "" : "; note: " + draft.note()), remote);
@@ -224,8 +235,32 @@ public class HumanIssuedTrophies {
             issued.finish(row.id(), IssuedTrophyRow.State.FAILED.name(), OneLine.of(detail, 2000), null, null);
             audit.record(who.name(), "issue-failed", share.id() + " " + id, detail, remote);
             LOG.warn("issuing {} to share {} failed: {}", id, share.id(), detail);
+            if (e instanceof java.nio.file.FileAlreadyExistsException) {
+                return new IssueOutcome.Refused(detail, true); // the user's own file came first: a conflict, kept
+            }
             return new IssueOutcome.Failed(detail);
         }
+    }
+
+    /**
+     * Tells the ledger the trophy is signed. The award stands already: when the scanner recorded the content first
+     * (it saw the files a moment ago), its row stays and the pipeline recognises the signature, so losing that race
+     * is no failure of the award.
+     */
+    private void recordInLedger(Principal who, Draft draft, long issuedId, String sha256, long size, String key) {
+        String shareId = draft.share().id();
+        String id = draft.accomplishment().id().toString();
+        try {
+            ledger.recordIssued(shareId, draft.path(), sha256, size, id, key, "issued by " + who.name()
+                    + " (issued #" + issuedId + ")" + (draft.note().isEmpty() ? "" : "; note: " + draft.note()));
+        } catch (RuntimeException e) {
+            if (!CommitFlush.isUniqueViolation(e)) {
+                LOG.warn("issued #{}: recording it in the ledger failed ({}); the rescan records it", issuedId,
+                        e.toString());
+            }
+        }
+        ledger.wakeDependents(shareId, id);
+        pipeline.wake(); // trophies of this share that depend on this one are due now
     }
 
     /** Revokes an issued trophy (admins: any; issuers: within their scope). The reason when refused. */
@@ -239,9 +274,10 @@ public class HumanIssuedTrophies {
         if (clean.isEmpty()) {
             return Optional.of("say why it is revoked");
         }
-        if (issued.revoke(issuedId, clock.instant(), who.name(), clean) != 1) {
+        if (!serial.revoke(issuedId, who.name(), clean)) {
             return Optional.of("trophy " + issuedId + " is revoked already or was never completely issued");
         }
+        commits.flush(); // a published list names it from now on, so no crash may take the revocation back
         audit.record(who.name(), "revoked", row.get().shareId() + " " + row.get().accomplishmentId(),
                 "issued #" + issuedId + " to " + row.get().owner() + "; reason: " + clean, remote);
         onRevocation.get().run();

@@ -7,8 +7,14 @@ public sealed interface IssueOutcome {
     record Issued(IssuedTrophyRow row) implements IssueOutcome {
     }
 
-    /** Nothing was written; {@code reason} says why in words for the issuer. */
-    record Refused(String reason) implements IssueOutcome {
+    /**
+     * Nothing was written; {@code reason} says why in words for the issuer. {@code conflict}: refused because the
+     * award exists already (it stands, another request is writing it, or the share holds the file): HTTP 409.
+     */
+    record Refused(String reason, boolean conflict) implements IssueOutcome {
+        public Refused(String reason) {
+            this(reason, false);
+        }
     }
 
     /** Started but failed while writing (the row stays as FAILED with the detail). */

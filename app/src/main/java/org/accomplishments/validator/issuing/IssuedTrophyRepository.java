@@ -16,14 +16,38 @@ public interface IssuedTrophyRepository extends CrudRepository<IssuedTrophyRow, 
             + "AND state <> 'FAILED' AND revoked_at IS NULL")
     List<IssuedTrophyRow> findStanding(String shareId, String accomplishmentId);
 
+    /** Completes an award that is being written (ISSUED), or gives it up (FAILED: it no longer stands). */
     @Query("UPDATE issued_trophy SET state = :state, detail = :detail, signed_text_sha256 = :signedTextSha256, "
-            + "signed_by = :signedBy WHERE id = :id")
-    void finish(long id, String state, @Nullable String detail, @Nullable String signedTextSha256,
+            + "signed_by = :signedBy, standing = CASE WHEN :state = 'FAILED' THEN NULL ELSE standing END "
+            + "WHERE id = :id AND state = 'WRITING'")
+    long finish(long id, String state, @Nullable String detail, @Nullable String signedTextSha256,
                 @Nullable String signedBy);
 
-    @Query("UPDATE issued_trophy SET revoked_at = :at, revoked_by = :by, revoke_reason = :reason "
+    @Query("UPDATE issued_trophy SET revoked_at = :at, revoked_by = :by, revoke_reason = :reason, standing = NULL "
             + "WHERE id = :id AND revoked_at IS NULL AND state = 'ISSUED'")
     long revoke(long id, Instant at, String by, String reason);
+
+    @Query("SELECT serial FROM revocation_serial WHERE id = 1")
+    long revocationSerial();
+
+    @Query("UPDATE revocation_serial SET serial = serial + 1, changed_at = :at WHERE id = 1")
+    long bumpRevocationSerial(Instant at);
+
+    /** Past a floor kept beside the key (the database was replaced): never a serial that was published before. */
+    @Query("UPDATE revocation_serial SET serial = :serial, changed_at = :at WHERE id = 1 AND serial < :serial")
+    long raiseRevocationSerial(long serial, Instant at);
+
+    /** Awards a crash left half-written. */
+    @Query("SELECT * FROM issued_trophy WHERE state = 'WRITING' ORDER BY id")
+    List<IssuedTrophyRow> findWriting();
+
+    /** The award standing for exactly this content at this path of a share (issued, not revoked). */
+    @Query("SELECT * FROM issued_trophy WHERE share_id = :shareId AND path = :path AND trophy_sha256 = :sha256 "
+            + "AND state = 'ISSUED' ORDER BY id DESC")
+    List<IssuedTrophyRow> findIssuedContent(String shareId, String path, String sha256);
+
+    @Query("SELECT * FROM issued_trophy WHERE bulk_job_id = :jobId AND bulk_line = :line ORDER BY id DESC")
+    List<IssuedTrophyRow> findByBulkRow(String jobId, long line);
 
     /** Newest first, keyset-paged. */
     @Query("SELECT * FROM issued_trophy WHERE id < :beforeId ORDER BY id DESC LIMIT :limit")

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  * <pre>
  * [revocations]
  * version = 1
+ * serial = 7
  * generated-at = 2026-11-21T19:22:05Z
  * key = &lt;fingerprint of the signing key&gt;
  * count = 1
@@ -28,11 +30,16 @@ import java.util.regex.Pattern;
  * A signed trophy is named by the digest of the text it signs ({@link #digest}), so exactly that signature is
  * revoked: the same accomplishment awarded again later is a new signature, and a copy of the revoked one anywhere
  * is recognised. Reasons stay private to the appliance (they may name people).
+ *
+ * <p>{@code serial} grows with every change of the list and is never reset, so a verifier that saw serial N refuses
+ * any list below N (an old list replayed, or one published by an appliance that lost its database). Lists written
+ * before the serial existed have no such line: {@link Parsed#serial()} is empty for them.
  */
 public final class RevocationList {
     public static final String HEADER = "[revocations]";
     public static final String ENTRIES = "[revoked]";
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern SERIAL = Pattern.compile("[1-9][0-9]{0,17}");
 
     private RevocationList() {
     }
@@ -51,13 +58,18 @@ public final class RevocationList {
         }
     }
 
-    public record Parsed(Instant generatedAt, String key, Map<String, Entry> entries) {
+    /** A list as read; {@code serial} is empty for a list of the older format, which had none. */
+    public record Parsed(Instant generatedAt, String key, Optional<Long> serial, Map<String, Entry> entries) {
     }
 
-    public static String compose(List<Entry> entries, Instant generatedAt, String keyFingerprint) {
+    public static String compose(List<Entry> entries, Instant generatedAt, String keyFingerprint, long serial) {
+        if (serial < 1) {
+            throw new IllegalArgumentException("a revocation list's serial starts at 1");
+        }
         StringBuilder text = new StringBuilder(128 + entries.size() * 160);
         text.append(HEADER).append('\n')
                 .append("version = 1\n")
+                .append("serial = ").append(serial).append('\n')
                 .append("generated-at = ").append(generatedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append('\n')
                 .append("key = ").append(keyFingerprint).append('\n')
                 .append("count = ").append(entries.size()).append('\n')
@@ -107,8 +119,17 @@ public final class RevocationList {
         if (!"1".equals(header.get("version")) || !header.containsKey("generated-at") || !header.containsKey("key")) {
             return ParseResult.malformed("no [revocations] header with version = 1, generated-at and key");
         }
+        Optional<Long> serial = Optional.empty();
+        if (header.containsKey("serial")) {
+            String value = header.get("serial");
+            if (!SERIAL.matcher(value).matches()) {
+                return ParseResult.malformed("serial is not a whole number from 1: " + OneLine.of(value, 40));
+            }
+            serial = Optional.of(Long.parseLong(value));
+        }
         try {
-            return ParseResult.parsed(new Parsed(Instant.parse(header.get("generated-at")), header.get("key"), entries));
+            return ParseResult.parsed(new Parsed(Instant.parse(header.get("generated-at")), header.get("key"), serial,
+                    entries));
         } catch (DateTimeParseException e) {
             return ParseResult.malformed("generated-at is not an ISO-8601 UTC instant");
         }

@@ -55,7 +55,7 @@ public class TrophyInbox implements ShareEvents {
     private final AcceptancePolicy policy;
     private final ShareSettings settings;
     private final Provider<ValidationPipeline> pipeline;
-    private final VerdictFiles verdictFiles;
+    private final VerdictWriter verdicts;
     private final Map<String, Object> shareLocks = new ConcurrentHashMap<>();
     /** What each path looked like when last recorded: an unchanged size and mtime means no read, no hash, no query. */
     private final Map<String, Map<String, Seen>> seen = new ConcurrentHashMap<>();
@@ -85,7 +85,7 @@ public class TrophyInbox implements ShareEvents {
 
     public TrophyInbox(ShareBackend backend, ShareRegistry registry, ShareAcceptor acceptor, TrophyLedger ledger,
                        AcceptancePolicy policy, ShareSettings settings, Provider<ValidationPipeline> pipeline,
-                       VerdictFiles verdictFiles) {
+                       VerdictWriter verdicts) {
         this.backend = backend;
         this.registry = registry;
         this.acceptor = acceptor;
@@ -93,7 +93,7 @@ public class TrophyInbox implements ShareEvents {
         this.policy = policy;
         this.settings = settings;
         this.pipeline = pipeline;
-        this.verdictFiles = verdictFiles;
+        this.verdicts = verdicts;
         acceptor.listen(new ShareAcceptor.Listener() {
             @Override
             public void acceptedLater(Share share) {
@@ -264,7 +264,7 @@ public class TrophyInbox implements ShareEvents {
                     wake |= ledger.rewriteVerdict(row, TrophyState.REJECTED, TrophyState.REJECTING,
                             "the .trophy.rejected is gone from the share; writing it again");
                 } else if (names.contains(asc)) {
-                    verdictFiles.removeOwnSignature(folder, asc);
+                    verdicts.removeOwnSignature(folder, asc);
                 }
             }
         }

@@ -19,7 +19,6 @@ import org.accomplishments.validator.trophy.SignedTrophyText;
 import org.accomplishments.validator.trophy.Trophy;
 import org.accomplishments.validator.trophy.TrophyParser;
 import org.accomplishments.validator.trophy.TrophyRejection;
-import org.accomplishments.validator.trophy.ValidationBinding;
 import org.accomplishments.validator.validation.script.LogicScriptRunner;
 import org.accomplishments.validator.validation.script.ScriptAnswer;
 import org.accomplishments.validator.validation.script.ScriptInvocation;
@@ -32,7 +31,6 @@ import org.slf4j.MDC;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -63,8 +61,8 @@ public class ValidationPipeline implements AutoCloseable {
     private final InstalledCollections collections;
     private final TrophyValidator validator;
     private final LogicScriptRunner scripts;
-    private final Signatures signatures;
-    private final VerdictFiles verdictFiles;
+    private final VerdictWriter verdicts;
+    private final IssuedAwards awards;
     private final ValidationSettings settings;
     private final ShareSettings shareSettings;
     private final Provider<TrophyInbox> inbox;
@@ -86,7 +84,7 @@ public class ValidationPipeline implements AutoCloseable {
 
     public ValidationPipeline(TrophyLedger ledger, ShareRegistry registry, ShareBackend backend,
                               InstalledCollections collections, TrophyValidator validator, LogicScriptRunner scripts,
-                              Signatures signatures, VerdictFiles verdictFiles, ValidationSettings settings,
+                              VerdictWriter verdicts, IssuedAwards awards, ValidationSettings settings,
                               ShareSettings shareSettings,
                               Provider<TrophyInbox> inbox, MeterRegistry meters) {
         this.ledger = ledger;
@@ -95,8 +93,8 @@ public class ValidationPipeline implements AutoCloseable {
         this.collections = collections;
         this.validator = validator;
         this.scripts = scripts;
-        this.signatures = signatures;
-        this.verdictFiles = verdictFiles;
+        this.verdicts = verdicts;
+        this.awards = awards;
         this.settings = settings;
         this.shareSettings = shareSettings;
         this.inbox = inbox;
@@ -318,6 +316,14 @@ public class ValidationPipeline implements AutoCloseable {
                 wake();
                 return;
             }
+            Optional<IssuedAwards.Standing> award = TrophyParser.parse(bytes) instanceof TrophyParser.Parsed p
+                    && humanIssued(p.trophy()) ? awards.standing(share.id(), row.path(), row.sha256()) : Optional.empty();
+            if (award.isPresent() && TrophyParser.parse(bytes) instanceof TrophyParser.Parsed issued) {
+                // A person awarded exactly this content and nobody revoked it: its signature is written again like
+                // any other, with the award's own time, so the signed text (and its revocation digest) stays the same.
+                resign(row, share, folder, issued.trophy(), award.get());
+                return;
+            }
             TrophyValidator.Check check = validator.check(share, folder, row.path(), bytes, collections.catalog());
             if (row.trophyState() == TrophyState.SIGNING && check instanceof TrophyValidator.Check.RunScript run) {
                 sign(row, share, folder, run.trophy()); // resuming a write interrupted after the verdict
@@ -444,11 +450,8 @@ public class ValidationPipeline implements AutoCloseable {
             TrophyRow signing = row.trophyState() == TrophyState.SIGNING ? row
                     : move(row.moveTo(TrophyState.SIGNING, null, null, now.plus(lease), now), "accomplished",
                     "the logic script answered accomplished; signing");
-            String owner = ValidationBinding.sanitise(share.owner());
-            Signatures.Signed signed = signatures.sign(key -> SignedTrophyText.compose(trophy,
-                    new ValidationBinding(share.id(), owner, now, key)));
-            folder.writeAtomically(row.path() + ".asc", signed.armored().getBytes(StandardCharsets.UTF_8));
-            folder.delete(row.path() + ".rejected"); // a verdict about an older content of this file
+            VerdictWriter.Signature signed = verdicts.sign(share, trophy, now);
+            verdicts.writeSigned(folder, row.path(), signed);
             move(signing.withSignedBy(signed.fingerprint()).moveTo(TrophyState.SIGNED, null,
                     "signed by " + signed.fingerprint(), null, ledger.now()), "signed", row.path() + ".asc written");
             ledger.wakeDependents(share.id(), trophy.id().toString());
@@ -458,15 +461,33 @@ public class ValidationPipeline implements AutoCloseable {
             wake(); // trophies that waited for this one are due now
         }
 
+        /** An issued trophy whose signature is missing (or must be checked again): signed again, never rejected. */
+        private void resign(TrophyRow row, Share share, ShareFolder folder, Trophy trophy, IssuedAwards.Standing award)
+                throws IOException {
+            Instant now = ledger.now();
+            TrophyRow signing = row.trophyState() == TrophyState.SIGNING ? row
+                    : move(row.withAccomplishment(trophy.id().toString()).moveTo(TrophyState.SIGNING, null, null,
+                    now.plus(lease), now), "issued", "issued #" + award.id() + " stands; writing its signature");
+            VerdictWriter.Signature signed = verdicts.sign(share, trophy, award.issuedAt());
+            verdicts.writeSigned(folder, row.path(), signed);
+            awards.signedAgain(award.id(), signed.signedTextSha256(), signed.fingerprint(), ledger.now());
+            move(signing.withAccomplishment(trophy.id().toString()).withSignedBy(signed.fingerprint())
+                            .moveTo(TrophyState.SIGNED, null, "issued #" + award.id() + "; signed by "
+                                    + signed.fingerprint(), null, ledger.now()),
+                    "signed", row.path() + ".asc written again for issued #" + award.id());
+            ledger.wakeDependents(share.id(), trophy.id().toString());
+            counter("validator.trophies.signed", null).increment();
+            LOG.info("signed issued {} for {} again", row.path(), share.owner());
+            wake();
+        }
+
         private void reject(TrophyRow row, ShareFolder folder, String id, RejectionReason reason, String detail)
                 throws IOException {
             Instant now = ledger.now();
             TrophyRow rejecting = row.trophyState() == TrophyState.REJECTING ? row
                     : move(row.moveTo(TrophyState.REJECTING, reason.wireName(), detail, now.plus(lease), now),
                     "refused", reason.wireName() + ": " + detail);
-            String text = new TrophyRejection(id, reason, detail, now, row.sha256()).toFileText();
-            folder.writeAtomically(row.path() + ".rejected", text.getBytes(StandardCharsets.UTF_8));
-            verdictFiles.removeOwnSignature(folder, row.path() + ".asc"); // ours, of an older content
+            verdicts.writeRejected(folder, row.path(), new TrophyRejection(id, reason, detail, now, row.sha256()));
             move(rejecting.moveTo(TrophyState.REJECTED, reason.wireName(), detail, null, ledger.now()),
                     "rejected", row.path() + ".rejected written");
             counter("validator.trophies.rejected", reason.wireName()).increment();
@@ -476,7 +497,7 @@ public class ValidationPipeline implements AutoCloseable {
 
         /** An existing .asc by one of our keys over exactly this [trophy] section, bound to this share. */
         private Optional<Trophy> recognise(TrophyRow row, Share share, ShareFolder folder, byte[] bytes) throws IOException {
-            Optional<String> text = verdictFiles.ownSignedText(folder, row.path() + ".asc");
+            Optional<String> text = verdicts.ownSignedText(folder, row.path() + ".asc");
             if (text.isEmpty()) {
                 return Optional.empty();
             }

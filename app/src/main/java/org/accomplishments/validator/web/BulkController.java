@@ -1,5 +1,6 @@
 package org.accomplishments.validator.web;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -44,8 +45,17 @@ public class BulkController {
         return Pages.view("bulk", model);
     }
 
+    /**
+     * The CSRF token comes as the form's first part ({@code _csrf}), never in the address: an address ends up in logs,
+     * error pages and Referer headers. The security filter leaves this check to the route (it cannot read the body).
+     */
     @Post(value = "/bulk", consumes = MediaType.MULTIPART_FORM_DATA, produces = MediaType.TEXT_HTML)
-    HttpResponse<?> upload(HttpRequest<?> request, @Part("file") CompletedFileUpload file) throws IOException {
+    HttpResponse<?> upload(HttpRequest<?> request, @Part("file") CompletedFileUpload file,
+                           @Part("_csrf") @Nullable String csrf) throws IOException {
+        if (!WebRequests.csrfMatches(request, csrf)) {
+            return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE)
+                    .body("403 Forbidden: the form's CSRF token is missing or stale; reload the page and try again");
+        }
         Principal me = Pages.me(request);
         Optional<String> text = TextDecoding.strictUtf8(file.getBytes()).asOptional();
         String problem = null;
@@ -72,13 +82,13 @@ public class BulkController {
         Optional<BulkIssuance.Job> job = bulk.find(Pages.me(request), id);
         Map<String, Object> model = Pages.model(request);
         if (job.isEmpty()) {
-            model.put("message", "There is no such bulk job of yours (jobs are kept for 12 hours and until a restart).");
+            model.put("message", "There is no such bulk job of yours (jobs are kept for 7 days).");
             return Pages.view("notfound", model).status(404);
         }
-        List<BulkIssuance.Row> rows = job.get().rows();
+        List<BulkIssuance.Row> rows = bulk.rows(job.get(), SHOWN_ROWS);
         model.put("job", job.get());
-        model.put("rows", rows.size() > SHOWN_ROWS ? rows.subList(0, SHOWN_ROWS) : rows);
-        model.put("truncated", rows.size() > SHOWN_ROWS);
+        model.put("rows", rows);
+        model.put("truncated", job.get().total() > SHOWN_ROWS);
         model.put("shown", SHOWN_ROWS);
         return Pages.view("bulk-job", model);
     }

@@ -94,7 +94,8 @@ public class IssueController {
         model.put("accomplishment", form.getOrDefault("accomplishment", ""));
         model.put("note", form.getOrDefault("note", ""));
         model.put("evidence", form.getOrDefault("evidence", ""));
-        return Pages.view("issue", model).status(HttpStatus.UNPROCESSABLE_ENTITY);
+        boolean conflict = outcome instanceof IssueOutcome.Refused r && r.conflict();
+        return Pages.view("issue", model).status(conflict ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_ENTITY);
     }
 
     @Get(value = "/issued", produces = MediaType.TEXT_HTML)

@@ -60,7 +60,9 @@ public class IssuedApiController {
             return HttpResponse.created(IssuedView.of(issued.row()));
         }
         if (outcome instanceof IssueOutcome.Refused refused) {
-            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(new ApiViews.Message(refused.reason()));
+            // 409: the award exists (or another request is writing it right now); 422: the request itself is refused.
+            return HttpResponse.status(refused.conflict() ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_ENTITY)
+                    .body(new ApiViews.Message(refused.reason()));
         }
         return HttpResponse.serverError(new ApiViews.Message(((IssueOutcome.Failed) outcome).detail()));
     }

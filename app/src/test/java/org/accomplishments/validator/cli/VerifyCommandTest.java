@@ -93,6 +93,85 @@ class VerifyCommandTest {
         return asc;
     }
 
+    /** A revocation list signed by this server's key: {@code serial} null writes the older format, without one. */
+    private static Path revocationList(String name, Long serial, String... revokedDigests) throws IOException {
+        java.util.List<org.accomplishments.validator.trophy.RevocationList.Entry> entries = new java.util.ArrayList<>();
+        for (String digest : revokedDigests) {
+            entries.add(new org.accomplishments.validator.trophy.RevocationList.Entry(digest,
+                    Instant.parse("2026-11-21T10:00:00Z"), "example/registered-email", SHARE_ID));
+        }
+        String text = org.accomplishments.validator.trophy.RevocationList.compose(entries,
+                Instant.parse("2026-11-22T10:00:00Z"), server.active().fingerprint(), serial == null ? 1 : serial);
+        if (serial == null) {
+            text = text.replace("serial = 1\n", "");
+        }
+        Path file = tmp.resolve(name);
+        Files.writeString(file, new ClearsignSigner(server).sign(text).armored());
+        return file;
+    }
+
+    @Test
+    void aRevocationListBelowTheMinimumSerialIsRefusedAsStale() throws IOException {
+        Path asc = signedBy(server, "serial-min");
+        Path seven = revocationList("revocations-7.asc", 7L);
+
+        CliRun current = verify("--key", serverKey.toString(), "--revocations", seven.toString(), "--min-serial", "7",
+                asc.toString());
+        CliRun stale = verify("--key", serverKey.toString(), "--revocations", seven.toString(), "--min-serial", "8",
+                asc.toString());
+
+        assertEquals(ExitCodes.GOOD, current.exitCode(), current.toString());
+        assertEquals(ExitCodes.STALE_REVOCATIONS, stale.exitCode(), stale.toString());
+        assertTrue(stale.stdout().startsWith("STALE: the revocation list has serial 7"), stale.toString());
+    }
+
+    @Test
+    void theStateFileRemembersTheHighestSerialAndRefusesAnOlderListReplayedLater() throws IOException {
+        Path asc = signedBy(server, "serial-state");
+        String revokedDigest = org.accomplishments.validator.trophy.RevocationList.digest(
+                ((org.accomplishments.validator.signing.VerificationResult.Good) new org.accomplishments.validator
+                        .signing.SignatureVerifier().verify(Files.readString(asc), server.pinnedKeys())).signedText());
+        Path before = revocationList("revocations-3.asc", 3L);
+        Path after = revocationList("revocations-4.asc", 4L, revokedDigest);
+        Path state = tmp.resolve("revocations.state");
+
+        CliRun first = verify("--key", serverKey.toString(), "--revocations", before.toString(),
+                "--revocations-state", state.toString(), asc.toString());
+        CliRun revoked = verify("--key", serverKey.toString(), "--revocations", after.toString(),
+                "--revocations-state", state.toString(), asc.toString());
+        CliRun replayed = verify("--key", serverKey.toString(), "--revocations", before.toString(),
+                "--revocations-state", state.toString(), asc.toString());
+
+        assertEquals(ExitCodes.GOOD, first.exitCode(), first.toString());
+        assertEquals(ExitCodes.REVOKED, revoked.exitCode(), revoked.toString());
+        assertEquals("4", Files.readString(state).strip(), "the state file holds the highest serial seen");
+        assertEquals(ExitCodes.STALE_REVOCATIONS, replayed.exitCode(), "the old list, which does not name the "
+                + "revocation, is refused: " + replayed);
+        assertTrue(replayed.stdout().contains("older than serial 4 seen before"), replayed.toString());
+    }
+
+    @Test
+    void aListOfTheOlderFormatWithoutSerialPassesOnlyWhenNothingIsCompared() throws IOException {
+        Path asc = signedBy(server, "serial-none");
+        Path old = revocationList("revocations-old.asc", null);
+        Path state = tmp.resolve("seen-5.state");
+        Files.writeString(state, "5\n");
+
+        CliRun plain = verify("--key", serverKey.toString(), "--revocations", old.toString(), asc.toString());
+        CliRun withMinimum = verify("--key", serverKey.toString(), "--revocations", old.toString(), "--min-serial", "1",
+                asc.toString());
+        CliRun withState = verify("--key", serverKey.toString(), "--revocations", old.toString(),
+                "--revocations-state", state.toString(), asc.toString());
+        CliRun withoutList = verify("--key", serverKey.toString(), "--min-serial", "3", asc.toString());
+
+        assertEquals(ExitCodes.GOOD, plain.exitCode(), plain.toString());
+        assertTrue(plain.stderr().contains("carries no serial (the older format)"), plain.toString());
+        assertEquals(ExitCodes.STALE_REVOCATIONS, withMinimum.exitCode(), withMinimum.toString());
+        assertEquals(ExitCodes.STALE_REVOCATIONS, withState.exitCode(), withState.toString());
+        assertTrue(withState.stdout().startsWith("STALE: the revocation list carries no serial"), withState.toString());
+        assertEquals(ExitCodes.USAGE, withoutList.exitCode(), withoutList.toString());
+    }
+
     private static CliRun verify(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "verify";

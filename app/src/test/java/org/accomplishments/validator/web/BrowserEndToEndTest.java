@@ -193,8 +193,27 @@ class BrowserEndToEndTest extends WebScenario {
         browser.get("http://127.0.0.1:" + server.getPort() + path);
     }
 
+    /**
+     * The page's text; a page still being replaced by the one a click led to (on a busy machine the old body goes
+     * before the new one is there) is read again once it has loaded.
+     */
     private String text() {
-        return browser.findElement(By.tagName("body")).getText();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return browser.findElement(By.tagName("body")).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException
+                     | org.openqa.selenium.NoSuchElementException replaced) {
+                if (attempt == 20) {
+                    throw replaced;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw replaced;
+                }
+            }
+        }
     }
 
     private void shot(String name) throws IOException {

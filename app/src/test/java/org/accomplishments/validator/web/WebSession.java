@@ -69,12 +69,14 @@ public final class WebSession {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    /** A multipart upload of one file field; the CSRF token goes into the address, as the page's form does it. */
+    /** A multipart upload of one file field; the CSRF token is the body's first part, as the page's form sends it. */
     public HttpResponse<String> upload(String path, String field, String fileName, String content) {
         String boundary = "----b" + UUID.randomUUID();
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+        String body = (lastCsrf == null ? "" : "--" + boundary + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n"
+                + lastCsrf + "\r\n")
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
                 + fileName + "\"\r\nContent-Type: text/csv\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
-        return send(HttpRequest.newBuilder(URI.create(base + path + (path.contains("?") ? "&" : "?") + "_csrf=" + enc(lastCsrf)))
+        return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }

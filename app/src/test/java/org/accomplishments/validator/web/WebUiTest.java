@@ -81,9 +81,9 @@ class WebUiTest extends WebScenario {
         assertTrue(history.contains("Issued by people") && history.contains("ivy"), history);
         assertEquals(0, verify(dana.folder().resolve("scn/award.trophy.asc"), "--share-id", dana.id()));
 
-        // The same award twice: refused, and the file in the share stays as it is.
+        // The same award twice: a conflict (409), and the file in the share stays as it is.
         HttpResponse<String> again = ivy.post("/issue", Map.of("share", dana.id(), "accomplishment", "scn/award"));
-        assertEquals(422, again.statusCode());
+        assertEquals(409, again.statusCode());
         assertTrue(again.body().contains("already has scn/award"), again.body());
         assertEquals(trophy, Files.readString(dana.folder().resolve("scn/award.trophy")));
     }
@@ -98,7 +98,9 @@ class WebUiTest extends WebScenario {
         long id = Long.parseLong(confirmed.headers().firstValue("Location").orElseThrow().replaceAll("\\D+", " ")
                 .strip().split(" ")[0]);
         Path asc = erin.folder().resolve("oth/prize.trophy.asc");
-        assertEquals(0, verify(asc, "--revocations", list()));
+        String listBefore = list();
+        assertEquals(0, verify(asc, "--revocations", listBefore));
+        long serialBefore = serialOf(Files.readString(Path.of(listBefore)));
 
         root.page("/issued/" + id);
         HttpResponse<String> revoked = root.post("/issued/" + id + "/revoke", Map.of("reason", "awarded to the wrong Erin"));
@@ -113,6 +115,14 @@ class WebUiTest extends WebScenario {
         assertTrue(parsed.entries().containsKey(row.signedTextSha256()), good.signedText());
         assertFalse(good.signedText().contains("wrong Erin"), "reasons stay private");
         assertEquals(4, verify(asc, "--revocations", list()), "verify names the revoked signature");
+        assertTrue(parsed.serial().orElseThrow() > serialBefore, "each revocation moves the list's serial on: "
+                + serialBefore + " then " + parsed.serial());
+        // The list published before the revocation is now stale for a verifier that saw the newer one.
+        Path state = Files.createTempFile("revocations", ".state");
+        Files.delete(state);
+        assertEquals(4, verify(asc, "--revocations", list(), "--revocations-state", state.toString()));
+        assertEquals(5, verify(asc, "--revocations", listBefore, "--revocations-state", state.toString()),
+                "the old list, which does not name the revocation, is refused");
         String audit = root.page("/admin/audit");
         assertTrue(audit.contains("revoked") && audit.contains("awarded to the wrong Erin"), audit);
     }
@@ -151,6 +161,33 @@ class WebUiTest extends WebScenario {
         assertEquals(2, count(done, ">issued<"), done);
         assertTrue(Files.readString(fay.folder().resolve("scn/award.trophy")).contains("note = great work, really"));
         assertTrue(Files.exists(gus.folder().resolve("scn/award.trophy.asc")));
+    }
+
+    @Test
+    void aMalformedBulkFileIsRefusedNamingTheLineAndTheTokenNeverTravelsInTheAddress() throws Exception {
+        WebSession ivy = loggedIn("ivy", PASSWORD);
+        String form = ivy.page("/bulk");
+        assertFalse(form.contains("_csrf="), "the form's address carries no token: " + form);
+        String csv = "owner,accomplishment,note\nfay,scn/award,fine\nfay,scn/award,\"never closed\n";
+
+        HttpResponse<String> refused = ivy.upload("/bulk", "file", "broken.csv", csv);
+
+        assertEquals(422, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("line 3") && refused.body().contains("quoted field is never closed"),
+                refused.body());
+        assertFalse(refused.body().contains("_csrf="), "no address with the token is echoed");
+        String quoteInside = "fay,scn/award,\"a\"b\n";
+        HttpResponse<String> second = ivy.upload("/bulk", "file", "broken2.csv", quoteInside);
+        assertEquals(422, second.statusCode(), second.body());
+        assertTrue(second.body().contains("line 1"), second.body());
+
+        // The token in the address (the old form) or missing from the body is refused.
+        String token = ivy.lastCsrf;
+        ivy.lastCsrf = null;
+        assertEquals(403, ivy.upload("/bulk?_csrf=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8), "file",
+                "a.csv", "fay,scn/award,\n").statusCode());
+        assertEquals(403, ivy.upload("/bulk", "file", "a.csv", "fay,scn/award,\n").statusCode());
+        ivy.lastCsrf = token;
     }
 
     @Test
@@ -195,6 +232,12 @@ class WebUiTest extends WebScenario {
     private void awaitState(Share share, String name, TrophyState state) {
         await(() -> ledger.current(share.id()).stream().filter(r -> r.path().equals("scn/" + name + ".trophy")
                 && r.trophyState() == state).findFirst(), Duration.ofSeconds(20), name + " " + state);
+    }
+
+    private long serialOf(String armored) {
+        VerificationResult.Good good = assertInstanceOf(VerificationResult.Good.class,
+                new SignatureVerifier().verify(armored, keyring.pinnedKeys()));
+        return RevocationList.parse(good.signedText()).orElseThrow().serial().orElseThrow();
     }
 
     private String list() throws Exception {
