@@ -3,9 +3,6 @@ package org.accomplishments.validator.collection.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.accomplishments.validator.signing.DetachedSignatures;
-import org.accomplishments.validator.signing.PinnedKeys;
-import org.accomplishments.validator.signing.VerificationResult;
 import org.eclipse.jgit.lib.ObjectId;
 
 import java.io.IOException;
@@ -71,7 +68,6 @@ public final class CollectionInstaller {
     private final CollectionTree.Limits limits;
     private final Duration timeout;
     private final Clock clock;
-    private final DetachedSignatures signatures = new DetachedSignatures();
 
     public CollectionInstaller(Path dataDir, CollectionTree.Limits limits, Duration timeout, Clock clock) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
@@ -88,17 +84,17 @@ public final class CollectionInstaller {
     // ---- the index ----
 
     /** Fetches, verifies and (only then) caches the index; the highest serial seen is persisted in the lock. */
-    public StoreIndex refresh(String indexUrl, PinnedKeys keys) throws StoreRefusal {
+    public StoreIndex refresh(String indexUrl, IndexSignatures.Verifier keys) throws StoreRefusal {
         return locked(() -> refreshLocked(indexUrl, keys));
     }
 
-    private StoreIndex refreshLocked(String indexUrl, PinnedKeys keys) throws StoreRefusal, IOException {
+    private StoreIndex refreshLocked(String indexUrl, IndexSignatures.Verifier keys) throws StoreRefusal, IOException {
         byte[] json = fetch(indexUrl, StoreIndex.MAX_BYTES);
-        byte[] asc = fetch(indexUrl + ".asc", DetachedSignatures.MAX_SIGNATURE_BYTES);
-        VerificationResult result = signatures.verify(json, new String(asc, StandardCharsets.UTF_8), keys);
-        if (!(result instanceof VerificationResult.Good good)) {
+        byte[] asc = fetch(indexUrl + ".asc", 64 * 1024);
+        IndexSignatures.Verdict good = keys.verify(json, new String(asc, StandardCharsets.UTF_8));
+        if (!good.good()) {
             throw new StoreRefusal("untrusted-index", "the index of " + indexUrl + " is not signed by a pinned key "
-                    + keys.fingerprints() + ": " + describe(result));
+                    + keys.fingerprints() + ": " + good.detail());
         }
         StoreIndex index = StoreIndex.parse(json);
         String sha = sha256(json);
@@ -156,7 +152,7 @@ public final class CollectionInstaller {
     // ---- install, update, remove, list ----
 
     /** Installs {@code id} at {@code version} (null: the latest) from the index, or says why not. */
-    public Installed install(String indexUrl, PinnedKeys keys, String id, String version) throws StoreRefusal {
+    public Installed install(String indexUrl, IndexSignatures.Verifier keys, String id, String version) throws StoreRefusal {
         return locked(() -> {
             StoreIndex index = refreshLocked(indexUrl, keys);
             Optional<StoreIndex.Entry> found = version == null ? index.latest(id) : index.find(id, version);
@@ -226,7 +222,7 @@ public final class CollectionInstaller {
     }
 
     /** Installs the latest version of every collection installed from {@code indexUrl}, where it is newer. */
-    public List<Updated> update(String indexUrl, PinnedKeys keys) throws StoreRefusal {
+    public List<Updated> update(String indexUrl, IndexSignatures.Verifier keys) throws StoreRefusal {
         return locked(() -> {
             StoreIndex index = refreshLocked(indexUrl, keys);
             List<Updated> results = new ArrayList<>();
@@ -455,16 +451,6 @@ public final class CollectionInstaller {
         } catch (Exception e) {
             throw new StoreRefusal("index-unreachable", "cannot fetch " + url + ": " + e);
         }
-    }
-
-    private static String describe(VerificationResult result) {
-        if (result instanceof VerificationResult.UnknownKey u) {
-            return "signed by another key (" + u.keyIdHex() + ")";
-        }
-        if (result instanceof VerificationResult.BadSignature b) {
-            return b.detail();
-        }
-        return result.toString();
     }
 
     static String sha256(byte[] bytes) {

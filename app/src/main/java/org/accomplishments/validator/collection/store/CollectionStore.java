@@ -1,9 +1,5 @@
 package org.accomplishments.validator.collection.store;
 
-import org.accomplishments.validator.signing.DetachedSignatures;
-import org.accomplishments.validator.signing.SigningKey;
-import org.accomplishments.validator.signing.ValidationKeyring;
-import org.accomplishments.validator.signing.VerificationResult;
 import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,18 +33,16 @@ public final class CollectionStore {
     }
 
     private final Path dir;
-    private final ValidationKeyring keyring;
-    private final DetachedSignatures signatures;
+    private final IndexSignatures signatures;
     private final Duration validity;
     private final CollectionTree.Limits limits;
     private final Duration fetchTimeout;
     private final Clock clock;
     private volatile Published current;
 
-    public CollectionStore(Path dataDir, ValidationKeyring keyring, DetachedSignatures signatures, Duration validity,
+    public CollectionStore(Path dataDir, IndexSignatures signatures, Duration validity,
                            CollectionTree.Limits limits, Duration fetchTimeout, Clock clock) {
         this.dir = dataDir.resolve("store");
-        this.keyring = Objects.requireNonNull(keyring);
         this.signatures = Objects.requireNonNull(signatures);
         this.validity = validity;
         this.limits = limits;
@@ -118,7 +112,7 @@ public final class CollectionStore {
     public synchronized boolean resignIfDue() throws IOException {
         Published now = published();
         Instant halfLeft = now.index().expires().minus(validity.dividedBy(2));
-        if (clock.instant().isBefore(halfLeft) && now.signedBy().equals(keyring.active().fingerprint())) {
+        if (clock.instant().isBefore(halfLeft) && now.signedBy().equals(signatures.activeFingerprint())) {
             return false;
         }
         publish(now.index(), now.index().entries());
@@ -129,12 +123,12 @@ public final class CollectionStore {
         Instant generated = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         StoreIndex next = previous.with(previous.serial() + 1, generated, generated.plus(validity), entries);
         byte[] json = next.toJson();
-        SigningKey key = keyring.active();
-        String signature = signatures.sign(key, json);
+        IndexSignatures.Signed signed = signatures.sign(json);
+        String signature = signed.armored();
         // The index first: a crash before the signature is written leaves a pair load() re-signs.
         AtomicFiles.write(indexFile(), json);
         AtomicFiles.write(dir.resolve("index.json.asc"), signature.getBytes(StandardCharsets.US_ASCII));
-        current = new Published(next, json, signature, key.fingerprint());
+        current = new Published(next, json, signature, signed.fingerprint());
     }
 
     private Published load() {
@@ -150,11 +144,11 @@ public final class CollectionStore {
             StoreIndex index = StoreIndex.parse(bytes);
             if (Files.exists(asc)) {
                 String signature = Files.readString(asc, StandardCharsets.US_ASCII);
-                VerificationResult result = signatures.verify(bytes, signature, keyring.pinnedKeys());
-                if (result instanceof VerificationResult.Good good) {
-                    return new Published(index, bytes, signature, good.fingerprint());
+                IndexSignatures.Verdict verdict = signatures.ownKeys().verify(bytes, signature);
+                if (verdict.good()) {
+                    return new Published(index, bytes, signature, verdict.fingerprint());
                 }
-                LOG.warn("store: the saved index signature does not verify ({}); re-signing", result);
+                LOG.warn("store: the saved index signature does not verify ({}); re-signing", verdict.detail());
             }
             publish(index, index.entries());
             return current;

@@ -86,6 +86,10 @@ public final class GitSource implements AutoCloseable {
         Git git = null;
         try {
             git = Git.init().setBare(true).setDirectory(dir.toFile()).call();
+            // No automatic gc in a throwaway repository: JGit would run it in the background as it is deleted.
+            git.getRepository().getConfig().setInt("gc", null, "auto", 0);
+            git.getRepository().getConfig().setBoolean("fetch", null, "fsckObjects", false);
+            git.getRepository().getConfig().save();
             git.fetch().setRemote(source)
                     .setRefSpecs(new RefSpec("+refs/heads/*:" + HEADS + "*"), new RefSpec("+refs/tags/*:" + TAGS + "*"))
                     .setTagOpt(TagOpt.NO_TAGS)

@@ -37,7 +37,7 @@ class CollectionInstallTest {
     Path temp;
 
     ValidationKeyring storeKeys;
-    PinnedKeys pinned;
+    IndexSignatures.Verifier pinned;
     TestRepository repo;
     CollectionStore store;
     IndexServer server;
@@ -48,9 +48,10 @@ class CollectionInstallTest {
     @BeforeEach
     void setUp() throws Exception {
         storeKeys = ValidationKeyring.open(temp.resolve("store/keys"), KeyringSettings.defaults());
-        pinned = PinnedKeys.parse(storeKeys.armoredActivePublicKey());
+        pinned = org.accomplishments.validator.signing.StoreIndexSignatures.pinned(
+                PinnedKeys.parse(storeKeys.armoredActivePublicKey()));
         repo = new TestRepository(temp.resolve("author-repo"));
-        store = new CollectionStore(temp.resolve("store"), storeKeys, new DetachedSignatures(), Duration.ofDays(7),
+        store = new CollectionStore(temp.resolve("store"), new org.accomplishments.validator.signing.StoreIndexSignatures(storeKeys), Duration.ofDays(7),
                 CollectionTree.Limits.DEFAULT, Duration.ofSeconds(30), clock);
         server = new IndexServer();
         appliance = temp.resolve("appliance");
@@ -176,7 +177,9 @@ class CollectionInstallTest {
         repo.close();
         GitSource.deleteTree(repo.dir);
         repo = new TestRepository(repo.dir); // history rewritten: the same URL, other commits
-        repo.commit("main", TestRepository.exampleCollection("1.0.0"));
+        Map<String, Content> rewritten = TestRepository.exampleCollection("1.0.0");
+        rewritten.put("README", Content.text("rewritten history\n")); // else the same tree, second and commit id
+        repo.commit("main", rewritten);
         assertEquals("commit-missing", refusal(() -> installer.install(server.url(), pinned, "example", null)));
         assertEquals(List.of(), installer.list());
     }

@@ -45,7 +45,7 @@ class CollectionStoreTest {
     }
 
     CollectionStore newStore() {
-        return new CollectionStore(temp.resolve("data"), keyring, new DetachedSignatures(), Duration.ofDays(7),
+        return new CollectionStore(temp.resolve("data"), new org.accomplishments.validator.signing.StoreIndexSignatures(keyring), Duration.ofDays(7),
                 CollectionTree.Limits.DEFAULT, Duration.ofSeconds(30), clock);
     }
 
@@ -168,7 +168,7 @@ class CollectionStoreTest {
     @Test
     void tooManyFilesOrTooManyBytesAreRefused() throws Exception {
         repo.commit("main", TestRepository.exampleCollection("1.0.0"));
-        CollectionStore small = new CollectionStore(temp.resolve("data"), keyring, new DetachedSignatures(),
+        CollectionStore small = new CollectionStore(temp.resolve("data"), new org.accomplishments.validator.signing.StoreIndexSignatures(keyring),
                 Duration.ofDays(7), new CollectionTree.Limits(3, 100), Duration.ofSeconds(30), clock);
         StoreRefusal refusal = assertThrows(StoreRefusal.class, () -> small.submit(repo.url(), "main"));
         assertTrue(reasons(refusal).containsAll(Set.of("too-many-files", "too-large")), refusal.reasons().toString());
