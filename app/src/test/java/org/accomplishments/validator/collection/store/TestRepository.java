@@ -28,37 +28,37 @@ import java.util.stream.Stream;
  * A real git repository made by a test, written object by object with JGit: so a test can commit what no careful
  * git client would (a symbolic link, a ".." entry) and move a branch after a submission.
  */
-final class TestRepository implements AutoCloseable {
+public final class TestRepository implements AutoCloseable {
     /** One file of a commit: content and git mode. */
-    record Content(byte[] bytes, FileMode mode) {
-        static Content text(String text) {
+    public record Content(byte[] bytes, FileMode mode) {
+        public static Content text(String text) {
             return new Content(text.getBytes(StandardCharsets.UTF_8), FileMode.REGULAR_FILE);
         }
 
-        static Content executable(String text) {
+        public static Content executable(String text) {
             return new Content(text.getBytes(StandardCharsets.UTF_8), FileMode.EXECUTABLE_FILE);
         }
 
-        static Content symlink(String target) {
+        public static Content symlink(String target) {
             return new Content(target.getBytes(StandardCharsets.UTF_8), FileMode.SYMLINK);
         }
     }
 
-    final Path dir;
+    public final Path dir;
     private final Git git;
     private ObjectId head;
 
-    TestRepository(Path dir) throws Exception {
+    public TestRepository(Path dir) throws Exception {
         this.dir = dir;
         this.git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
     }
 
-    String url() {
+    public String url() {
         return dir.toUri().toString();
     }
 
     /** The example collection of this repository with a manifest, as a map of files. */
-    static Map<String, Content> exampleCollection(String version) {
+    public static Map<String, Content> exampleCollection(String version) {
         Map<String, Content> files = new TreeMap<>();
         files.put("accomplishments-collection.json", Content.text(manifest("example", version)));
         files.put("accomplishments/example/ABOUT", Content.text("[general]\nname = Example Collection\nlangdefault = en\n"));
@@ -82,14 +82,14 @@ final class TestRepository implements AutoCloseable {
         return files;
     }
 
-    static String manifest(String id, String version) {
+    public static String manifest(String id, String version) {
         return "{\"schema\": 1, \"id\": \"" + id + "\", \"version\": \"" + version + "\", \"name\": \"Example\","
                 + " \"author\": \"Jane Author <jane@example.org>\", \"license\": \"GPL-3.0-or-later\","
                 + " \"description\": \"A small collection for tests\", \"homepage\": \"https://example.org/\"}";
     }
 
     /** Every file of {@code tree} (a folder on disk) as regular or executable files. */
-    static Map<String, Content> fromFolder(Path tree) throws IOException {
+    public static Map<String, Content> fromFolder(Path tree) throws IOException {
         Map<String, Content> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(tree)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
@@ -101,7 +101,7 @@ final class TestRepository implements AutoCloseable {
     }
 
     /** Commits exactly {@code files} on {@code branch} (a child of the previous commit); returns the commit id. */
-    ObjectId commit(String branch, Map<String, Content> files) throws IOException {
+    public ObjectId commit(String branch, Map<String, Content> files) throws IOException {
         Repository repo = git.getRepository();
         try (ObjectInserter inserter = repo.newObjectInserter()) {
             ObjectId tree = tree(inserter, nest(files));
@@ -122,12 +122,12 @@ final class TestRepository implements AutoCloseable {
         }
     }
 
-    void tag(String name, ObjectId commit) throws IOException {
+    public void tag(String name, ObjectId commit) throws IOException {
         setRef(Constants.R_TAGS + name, commit);
     }
 
     /** Points {@code branch} at {@code commit} whatever it pointed at (a force-push). */
-    void forceBranch(String branch, ObjectId commit) throws IOException {
+    public void forceBranch(String branch, ObjectId commit) throws IOException {
         setRef(Constants.R_HEADS + branch, commit);
         head = commit;
     }
