@@ -47,7 +47,6 @@ import java.util.stream.Stream;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StoreServiceTest extends PipelineScenario {
-    static final String FIXTURE = "shared/fixtures/ubuntu-community-accomplishments";
 
     @Inject
     @Client("/")
@@ -83,32 +82,6 @@ class StoreServiceTest extends PipelineScenario {
         }
     }
 
-    static Path fixture() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve(FIXTURE))) {
-                return dir.resolve(FIXTURE);
-            }
-        }
-        throw new IllegalStateException("no " + FIXTURE + " above the working directory");
-    }
-
-    /** The fixture as its author would publish it: the 2012 tree, a manifest, a logic script per accomplishment. */
-    static Map<String, Content> ubuntuCommunity(String version) throws IOException {
-        Map<String, Content> files = TestRepository.fromFolder(fixture());
-        files.put("accomplishments-collection.json", Content.text("{\"schema\": 1, \"id\": \"ubuntu-community\","
-                + " \"version\": \"" + version + "\", \"name\": \"Ubuntu Community\","
-                + " \"author\": \"Ubuntu Accomplishments contributors\", \"license\": \"GPL-3.0\","
-                + " \"description\": \"Trophies for contributing to the Ubuntu community\","
-                + " \"homepage\": \"https://launchpad.net/ubuntu-community-accomplishments\"}"));
-        try (Stream<Path> definitions = Files.walk(fixture().resolve("accomplishments/ubuntu-community/en"))) {
-            for (Path d : definitions.filter(p -> p.toString().endsWith(".accomplishment")).toList()) {
-                String name = d.getFileName().toString().replace(".accomplishment", "");
-                files.put("scripts/ubuntu-community/" + name + ".sh", Content.executable("#!/bin/sh\nexit 0\n"));
-            }
-        }
-        return files;
-    }
-
     String post(String uri, String json) {
         try {
             HttpResponse<String> response = http.toBlocking().exchange(HttpRequest.POST(uri, json)
@@ -123,7 +96,7 @@ class StoreServiceTest extends PipelineScenario {
     @Order(1)
     void theRealCollectionIsSubmittedIndexedInstalledAndItsTrophySigned() throws Exception {
         repo = new TestRepository(dataDir.resolve("../" + dataDir.getFileName() + "-author-repo").normalize());
-        repo.tag("v0.4.1", repo.commit("main", ubuntuCommunity("0.4.1")));
+        repo.tag("v0.4.1", repo.commit("main", TestRepository.ubuntuCommunity("0.4.1")));
 
         long started = System.nanoTime();
         String submitted = post("/api/store/submissions", "{\"source\": \"" + repo.url() + "\", \"ref\": \"v0.4.1\"}");
@@ -170,7 +143,7 @@ class StoreServiceTest extends PipelineScenario {
     @Test
     @Order(2)
     void aRefusedSubmissionAnswers422WithEveryReason() throws Exception {
-        Map<String, Content> files = ubuntuCommunity("0.4.1");
+        Map<String, Content> files = TestRepository.ubuntuCommunity("0.4.1");
         files.put("scripts/ubuntu-community/registered-on-launchpad.sh", Content.symlink("/bin/true"));
         files.put("accomplishments/ubuntu-community/en/general/broken.accomplishment", Content.text("not a key file\n"));
         repo.commit("main", files);

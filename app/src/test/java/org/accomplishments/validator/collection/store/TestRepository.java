@@ -100,6 +100,34 @@ public final class TestRepository implements AutoCloseable {
         return files;
     }
 
+    static final String FIXTURE = "shared/fixtures/ubuntu-community-accomplishments";
+
+    public static Path fixture() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(FIXTURE))) {
+                return dir.resolve(FIXTURE);
+            }
+        }
+        throw new IllegalStateException("no " + FIXTURE + " above the working directory");
+    }
+
+    /** The fixture as its author would publish it: the 2012 tree, a manifest, a logic script per accomplishment. */
+    public static Map<String, Content> ubuntuCommunity(String version) throws IOException {
+        Map<String, Content> files = TestRepository.fromFolder(fixture());
+        files.put("accomplishments-collection.json", Content.text("{\"schema\": 1, \"id\": \"ubuntu-community\","
+                + " \"version\": \"" + version + "\", \"name\": \"Ubuntu Community\","
+                + " \"author\": \"Ubuntu Accomplishments contributors\", \"license\": \"GPL-3.0\","
+                + " \"description\": \"Trophies for contributing to the Ubuntu community\","
+                + " \"homepage\": \"https://launchpad.net/ubuntu-community-accomplishments\"}"));
+        try (Stream<Path> definitions = Files.walk(fixture().resolve("accomplishments/ubuntu-community/en"))) {
+            for (Path d : definitions.filter(p -> p.toString().endsWith(".accomplishment")).toList()) {
+                String name = d.getFileName().toString().replace(".accomplishment", "");
+                files.put("scripts/ubuntu-community/" + name + ".sh", Content.executable("#!/bin/sh\nexit 0\n"));
+            }
+        }
+        return files;
+    }
+
     /** Commits exactly {@code files} on {@code branch} (a child of the previous commit); returns the commit id. */
     public ObjectId commit(String branch, Map<String, Content> files) throws IOException {
         Repository repo = git.getRepository();
