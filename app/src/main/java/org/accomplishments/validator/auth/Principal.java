@@ -27,6 +27,11 @@ public record Principal(String name, Role role, IssuerScope scope, Via via, Toke
         return role.includes(Role.ISSUER) && (via == Via.SESSION || tokenScopes.has(TokenScopes.Scope.ISSUE));
     }
 
+    /** Submits collections to the store: the store role or an admin; a token also needs the write scope. */
+    public boolean maySubmitToStore() {
+        return role.includes(Role.STORE) && (via == Via.SESSION || tokenScopes.has(TokenScopes.Scope.WRITE));
+    }
+
     public boolean isAdmin() {
         return role == Role.ADMIN;
     }

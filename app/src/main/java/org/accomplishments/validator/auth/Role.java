@@ -4,7 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a person may do. Each role includes the one below it: an admin can issue and view, an issuer can view.
+ * What a person may do. An admin can do everything; an issuer and a store curator can each also view, and
+ * neither can do what the other does.
  */
 public enum Role {
     /** Sees the dashboard, trophies, shares and the read API. */
@@ -12,10 +13,12 @@ public enum Role {
     /** Also awards and revokes human-issued trophies, limited to the collections or accomplishments of their scope. */
     ISSUER,
     /** Also manages users, tokens of everyone, the audit log, keys and settings; may award anything. */
-    ADMIN;
+    ADMIN,
+    /** Also submits collections to this appliance's collection store (docs/collections.md); nothing else. */
+    STORE;
 
     public boolean includes(Role other) {
-        return ordinal() >= other.ordinal();
+        return this == other || this == ADMIN || other == VIEWER;
     }
 
     public String wireName() {

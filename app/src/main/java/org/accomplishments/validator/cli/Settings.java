@@ -60,6 +60,11 @@ final class Settings implements AutoCloseable {
         return SigningFactory.keyringSettings(signing);
     }
 
+    /** Any setting, e.g. {@code validator.store.index-url}. */
+    String property(String key, String fallback) {
+        return environment.getProperty(key, String.class).orElse(fallback);
+    }
+
     private String get(String key, String fallback) {
         return environment.getProperty("validator.signing." + key, String.class).orElse(fallback);
     }

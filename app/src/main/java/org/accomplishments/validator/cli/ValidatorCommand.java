@@ -13,12 +13,12 @@ import java.util.concurrent.Callable;
 @Command(name = "accomplishments-validator", mixinStandardHelpOptions = true,
         versionProvider = ValidatorCommand.Version.class,
         description = "Validation server for Ubuntu Accomplishments trophies.",
-        subcommands = {ValidatorCommand.Run.class, VerifyCommand.class, KeysCommand.class},
+        subcommands = {ValidatorCommand.Run.class, VerifyCommand.class, KeysCommand.class, CollectionsCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE)
 public class ValidatorCommand implements Callable<Integer> {
     /** Returned by {@code run}: the service keeps the JVM alive until it is stopped. */
     public static final int KEEP_RUNNING = -1;
-    private static final Set<String> SUBCOMMANDS = Set.of("run", "verify", "keys", "help", "--help", "-h",
+    private static final Set<String> SUBCOMMANDS = Set.of("run", "verify", "keys", "collections", "help", "--help", "-h",
             "--version", "-V");
 
     public static int execute(String[] args) {

@@ -1,6 +1,8 @@
 package org.accomplishments.validator.collection;
 
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import org.accomplishments.validator.collection.store.CollectionInstaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,21 +12,40 @@ import java.util.List;
 /**
  * The collections currently installed: an immutable catalog, swapped whole on reload so a validation in progress
  * never sees half of an update. Reloaded on demand (API) and on the reload timer.
+ *
+ * <p>Collections installed from a store ({@code <data-dir>/collections/<id>}, see {@code collection.store}) are roots
+ * of their own, searched before the configured path, so a release installed on purpose wins over an older copy in
+ * {@code /usr/share/accomplishments}. They are found again at every reload, and {@link #reloadIfInstallsChanged()}
+ * notices one the CLI installed beside the running service.
  */
 @Singleton
 public class InstalledCollections {
     private static final Logger LOG = LoggerFactory.getLogger(InstalledCollections.class);
 
-    private final List<Path> roots;
+    private final List<Path> configuredRoots;
+    private final Path storeInstalls;
+    private volatile List<Path> roots;
+    private volatile String installedState = "";
     private volatile AccomplishmentCatalog catalog;
 
-    public InstalledCollections(CollectionSettings settings) {
+    public InstalledCollections(CollectionSettings settings, @Value("${validator.data-dir}") Path dataDir) {
         // Absolute, because logic scripts found under them are run by absolute path.
-        this.roots = settings.getPath().stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.configuredRoots = settings.getPath().stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.storeInstalls = dataDir.toAbsolutePath().normalize().resolve("collections");
+        this.roots = configuredRoots;
     }
 
     public List<Path> roots() {
         return roots;
+    }
+
+    /** Reloads when a collection was installed, updated or removed from a store since the last load. */
+    public boolean reloadIfInstallsChanged() {
+        if (CollectionInstaller.installedState(storeInstalls).equals(installedState)) {
+            return false;
+        }
+        reload();
+        return true;
     }
 
     public AccomplishmentCatalog catalog() {
@@ -33,7 +54,12 @@ public class InstalledCollections {
     }
 
     public synchronized AccomplishmentCatalog reload() {
+        String state = CollectionInstaller.installedState(storeInstalls);
+        List<Path> current = new java.util.ArrayList<>(CollectionInstaller.installedRoots(storeInstalls));
+        current.addAll(configuredRoots);
+        roots = List.copyOf(current);
         AccomplishmentCatalog loaded = new CollectionLoader().load(roots);
+        installedState = state;
         AccomplishmentCatalog previous = catalog;
         catalog = loaded;
         if (previous == null || previous.size() != loaded.size() || previous.problems().size() != loaded.problems().size()) {

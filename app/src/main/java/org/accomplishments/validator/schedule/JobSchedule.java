@@ -25,9 +25,11 @@ public class JobSchedule {
     private final ShareSettings shares;
     private final ValidationSettings validation;
     private final CollectionSettings collections;
+    private final org.accomplishments.validator.collection.store.StoreSettings store;
 
     public JobSchedule(Scheduler scheduler, ShareSettings shares, ValidationSettings validation,
-                       CollectionSettings collections) {
+                       CollectionSettings collections, org.accomplishments.validator.collection.store.StoreSettings store) {
+        this.store = store;
         this.scheduler = scheduler;
         this.shares = shares;
         this.validation = validation;
@@ -39,6 +41,14 @@ public class JobSchedule {
         schedule("rescan-shares", ValidatorJobs.RescanSharesJob.class, shares.getRescanInterval());
         schedule("process-due-work", ValidatorJobs.ProcessDueWorkJob.class, validation.getProcessInterval());
         schedule("reload-collections", ValidatorJobs.ReloadCollectionsJob.class, collections.getReloadInterval());
+        schedule("resign-store-index", ValidatorJobs.ResignStoreIndexJob.class, store.getResignInterval());
+        schedule("pick-up-installed-collections", ValidatorJobs.PickUpInstalledCollectionsJob.class,
+                store.getPickUpInterval());
+        if (!store.getUpdateInterval().isZero()) {
+            schedule("update-collections", ValidatorJobs.UpdateCollectionsJob.class, store.getUpdateInterval());
+        } else {
+            scheduler.deleteJob(org.quartz.JobKey.jobKey("update-collections", GROUP));
+        }
         schedule("housekeeping", ValidatorJobs.HousekeepingJob.class, Duration.ofHours(1));
         scheduler.start();
     }

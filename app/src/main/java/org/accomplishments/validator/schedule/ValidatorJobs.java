@@ -96,6 +96,89 @@ public final class ValidatorJobs {
         }
     }
 
+    /** Re-signs the published store index before it expires (or after a key rotation). */
+    @Singleton
+    @DisallowConcurrentExecution
+    public static class ResignStoreIndexJob implements Job {
+        private final org.accomplishments.validator.collection.store.CollectionStore store;
+
+        public ResignStoreIndexJob(org.accomplishments.validator.collection.store.CollectionStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            try {
+                if (store.resignIfDue()) {
+                    LOG.info("store: index re-signed as serial {}, expires {}", store.published().index().serial(),
+                            store.published().index().expires());
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("store: re-signing the index failed: {}; trying again at the next tick", e.getMessage());
+            }
+        }
+    }
+
+    /** Picks up collections the CLI installed, updated or removed beside the running service. */
+    @Singleton
+    @DisallowConcurrentExecution
+    public static class PickUpInstalledCollectionsJob implements Job {
+        private final InstalledCollections collections;
+        private final ValidationPipeline pipeline;
+
+        public PickUpInstalledCollectionsJob(InstalledCollections collections, ValidationPipeline pipeline) {
+            this.collections = collections;
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            if (collections.reloadIfInstallsChanged()) {
+                pipeline.wake();
+            }
+        }
+    }
+
+    /** {@code collections update} from {@code validator.store.index-url} with the pinned {@code key-file}. */
+    @Singleton
+    @DisallowConcurrentExecution
+    public static class UpdateCollectionsJob implements Job {
+        private final org.accomplishments.validator.collection.store.CollectionInstaller installer;
+        private final org.accomplishments.validator.collection.store.StoreSettings settings;
+        private final InstalledCollections collections;
+        private final ValidationPipeline pipeline;
+
+        public UpdateCollectionsJob(org.accomplishments.validator.collection.store.CollectionInstaller installer,
+                                    org.accomplishments.validator.collection.store.StoreSettings settings,
+                                    InstalledCollections collections, ValidationPipeline pipeline) {
+            this.installer = installer;
+            this.settings = settings;
+            this.collections = collections;
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            if (settings.getIndexUrl().isBlank() || settings.getKeyFile().isBlank()) {
+                return;
+            }
+            try {
+                var keys = org.accomplishments.validator.signing.StoreIndexSignatures.pinned(java.nio.file.Path.of(settings.getKeyFile()));
+                var updated = installer.update(settings.getIndexUrl(), keys);
+                updated.forEach(u -> LOG.info("store: update {} {} -> {}: {}", u.id(), u.from(), u.to(),
+                        u.refused().map(Object::toString).orElse("installed")));
+                if (!updated.isEmpty()) {
+                    collections.reload();
+                    pipeline.wake();
+                }
+            } catch (org.accomplishments.validator.collection.store.StoreRefusal e) {
+                LOG.warn("store: update from {} refused: {}", settings.getIndexUrl(), e.reasons());
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("store: update from {} failed: {}", settings.getIndexUrl(), e.getMessage());
+            }
+        }
+    }
+
     /** Removes work directories of logic-script runs a crash left behind. */
     @Singleton
     @DisallowConcurrentExecution

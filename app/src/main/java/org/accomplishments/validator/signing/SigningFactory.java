@@ -23,6 +23,11 @@ public class SigningFactory {
     }
 
     @Singleton
+    org.accomplishments.validator.collection.store.IndexSignatures storeIndexSignatures(ValidationKeyring keyring) {
+        return new StoreIndexSignatures(keyring);
+    }
+
+    @Singleton
     SignatureVerifier verifier() {
         return new SignatureVerifier();
     }

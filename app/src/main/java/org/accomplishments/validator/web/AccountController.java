@@ -59,7 +59,7 @@ public class AccountController {
         if (form.containsKey("issue") && me.mayIssue()) {
             scopes.add(TokenScopes.Scope.ISSUE);
         }
-        if (form.containsKey("write") && me.isAdmin()) {
+        if (form.containsKey("write") && (me.isAdmin() || me.maySubmitToStore())) {
             scopes.add(TokenScopes.Scope.WRITE);
         }
         if (scopes.isEmpty()) {

@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 public class SecurityFilter implements Ordered {
     /** The routes anyone may call: health, public keys, the revocation list, logging in and first setup. */
     static final Set<String> PUBLIC = Set.of("/health", "/api/keys", "/api/keys/current", "/api/keys/all",
-            "/api/revocations", "/login", "/setup");
+            "/api/revocations", "/login", "/setup", "/api/store/index", "/api/store/index.asc");
     static final String SESSION_COOKIE = "av_session";
     static final String LOGIN_CSRF_COOKIE = "av_login_csrf";
     static final String CSRF_FIELD = "_csrf";
@@ -131,6 +131,9 @@ public class SecurityFilter implements Ordered {
         }
         if (path.startsWith("/issue") || path.startsWith("/bulk") || path.startsWith("/api/issued")) {
             return who.mayIssue();
+        }
+        if (path.equals("/store") || path.startsWith("/store/") || path.startsWith("/api/store/")) {
+            return who.maySubmitToStore(); // the collection store's submit page and API (docs/collections.md)
         }
         if (path.startsWith("/api/") && !read) {
             return who.mayOperate();

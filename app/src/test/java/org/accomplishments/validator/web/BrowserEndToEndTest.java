@@ -25,8 +25,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+
+import org.accomplishments.validator.collection.store.TestRepository;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +46,23 @@ class BrowserEndToEndTest extends WebScenario {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final int PORT = freePort();
+    static final Path STORE_KEY = Path.of("target", "browser-test-store-key.asc").toAbsolutePath();
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected Map<String, String> moreProperties() {
+        return Map.of("micronaut.server.port", Integer.toString(PORT),
+                "validator.store.index-url", "http://127.0.0.1:" + PORT + "/api/store/index",
+                "validator.store.key-file", STORE_KEY.toString());
+    }
 
     @Inject
     ValidationKeyring keyring;
@@ -187,6 +207,40 @@ class BrowserEndToEndTest extends WebScenario {
         shot("14-account");
         open("/admin/keys");
         shot("15-keys");
+        submitToTheStoreAndInstall();
+    }
+
+    /** The collection store: submit a release (and a refused one) on /store, install it on /admin/collections. */
+    private void submitToTheStoreAndInstall() throws IOException {
+        Path repoDir = Files.createTempDirectory("store-author-repo");
+        try (TestRepository repo = new TestRepository(repoDir)) {
+            repo.commit("main", TestRepository.exampleCollection("1.0.0"));
+            open("/store");
+            browser.findElement(By.id("source")).sendKeys(repo.url());
+            browser.findElement(By.id("ref")).clear();
+            browser.findElement(By.id("ref")).sendKeys("main");
+            browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+            assertTrue(text().contains("Accepted example@1.0.0"), text());
+            shot("16-store-submitted");
+            Map<String, TestRepository.Content> bad = TestRepository.exampleCollection("1.1.0");
+            bad.put("scripts/example/registered-email.sh", TestRepository.Content.symlink("/bin/true"));
+            repo.commit("main", bad);
+            browser.findElement(By.id("source")).clear();
+            browser.findElement(By.id("source")).sendKeys(repo.url());
+            browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+            assertTrue(text().contains("not-a-regular-file"), text());
+            shot("17-store-refused");
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+        Files.writeString(STORE_KEY, keyring.armoredActivePublicKey());
+        open("/admin/collections");
+        browser.findElement(By.id("id")).sendKeys("example");
+        browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+        assertTrue(text().contains("Installed example 1.0.0"), text());
+        shot("18-admin-collections-installed");
     }
 
     private void open(String path) {

@@ -65,8 +65,9 @@ class WebSecurityTest extends WebScenario {
             }
         }
         Set<String> expected = new TreeSet<>();
+        // The collection store's index and its signature are public too (issue 13, README "HTTP API").
         for (String path : List.of("/api/keys", "/api/keys/all", "/api/keys/current", "/api/revocations", "/health",
-                "/health/1", "/login", "/setup")) {
+                "/health/1", "/login", "/setup", "/api/store/index", "/api/store/index.asc")) {
             expected.add("GET " + path);
             expected.add("HEAD " + path);
         }
@@ -74,7 +75,7 @@ class WebSecurityTest extends WebScenario {
                 && !answeredAnonymously.contains("GET " + r.substring(5)));
         assertEquals(expected.stream().filter(r -> answeredAnonymously.contains(r) || r.startsWith("GET "))
                         .collect(java.util.stream.Collectors.toCollection(TreeSet::new)), answeredAnonymously,
-                "README \"Web UI\" documents exactly these public routes (health, public keys, revocations, login)");
+                "README \"Web UI\" documents exactly these public routes (health, public keys, revocations, login, store index)");
     }
 
     @Test
