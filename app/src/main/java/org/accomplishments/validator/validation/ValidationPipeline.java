@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
+import org.accomplishments.validator.collection.AccomplishmentCatalog;
 import org.accomplishments.validator.collection.InstalledCollections;
 import org.accomplishments.validator.share.BlockedReadException;
 import org.accomplishments.validator.share.Share;
@@ -144,6 +145,11 @@ public class ValidationPipeline implements AutoCloseable {
     private void drain() {
         drainQueued.set(false);
         try {
+            if (collections.notValidatingBecause().isPresent()) {
+                // A mistyped collections path: every trophy would be "unknown", and that verdict would land in
+                // every user's share. Validate nothing until a reload finds a collection; /health says why.
+                return;
+            }
             int batch = Math.max(8, settings.getWorkers() * 8);
             while (running) {
                 int submitted = 0;
@@ -324,7 +330,8 @@ public class ValidationPipeline implements AutoCloseable {
                 resign(row, share, folder, issued.trophy(), award.get());
                 return;
             }
-            TrophyValidator.Check check = validator.check(share, folder, row.path(), bytes, collections.catalog());
+            AccomplishmentCatalog catalog = collections.catalog();
+            TrophyValidator.Check check = validator.check(share, folder, row.path(), bytes, catalog);
             if (row.trophyState() == TrophyState.SIGNING && check instanceof TrophyValidator.Check.RunScript run) {
                 sign(row, share, folder, run.trophy()); // resuming a write interrupted after the verdict
                 return;
@@ -335,6 +342,13 @@ public class ValidationPipeline implements AutoCloseable {
             } else if (check instanceof TrophyValidator.Check.Reject reject) {
                 reject(row.withAccomplishment(reject.accomplishmentId()), folder, reject.accomplishmentId(),
                         reject.reason(), reject.detail());
+                if (TrophyRevalidation.CONFIGURATION_DEPENDENT.contains(reject.reason())
+                        && collections.catalog() != catalog) {
+                    // The collections were reloaded while this verdict was made from the old ones; the reload's
+                    // re-validation may have looked before this row was rejected, so look again.
+                    ledger.requeue(row.id(), "the collections were reloaded while this trophy was checked");
+                    wake();
+                }
             } else if (check instanceof TrophyValidator.Check.AwaitDependencies await) {
                 awaitDependencies(row.withAccomplishment(await.accomplishmentId()), folder, await);
             } else if (check instanceof TrophyValidator.Check.RunScript run) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code /account}: one's own password and API tokens (created, shown once, revoked). */
+@Access(Access.Need.SESSION)
 @Controller("/account")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AccountController {

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code /admin/users} (accounts, roles, scopes, passwords, locks, everyone's tokens) and {@code /admin/audit}. */
+@Access(Access.Need.ADMIN_SESSION)
 @Controller("/admin")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AdminController {

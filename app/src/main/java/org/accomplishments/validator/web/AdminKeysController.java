@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * signed before still verify); {@code /admin/settings}: the effective settings, read-only (they come from the
  * configuration files, properties and environment, README "Configuration"), secrets masked.
  */
+@Access(Access.Need.ADMIN_SESSION)
 @Controller("/admin")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AdminKeysController {

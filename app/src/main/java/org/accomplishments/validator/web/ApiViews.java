@@ -28,12 +28,23 @@ final class ApiViews {
 
     @Serdeable
     record Collections(List<String> roots, int accomplishments, int collections, List<String> problems,
-                       @Nullable Instant loadedAt) {
-        static Collections of(List<java.nio.file.Path> roots, AccomplishmentCatalog catalog) {
-            return new Collections(roots.stream().map(Object::toString).toList(), catalog.size(),
+                       @Nullable Instant loadedAt, boolean validating, @Nullable String notValidatingBecause) {
+        static Collections of(org.accomplishments.validator.collection.InstalledCollections installed,
+                              AccomplishmentCatalog catalog) {
+            String why = installed.notValidatingBecause().orElse(null);
+            return new Collections(installed.roots().stream().map(Object::toString).toList(), catalog.size(),
                     catalog.collections().size(), catalog.problems().stream().map(Object::toString).toList(),
-                    catalog.loadedAt());
+                    catalog.loadedAt(), why == null, why);
         }
+    }
+
+    @Serdeable
+    record RevalidationFilter(@Nullable String reason, @Nullable String collection, @Nullable String share,
+                              @Nullable List<String> states) {
+    }
+
+    @Serdeable
+    record Revalidation(int queued, String filter) {
     }
 
     @Serdeable

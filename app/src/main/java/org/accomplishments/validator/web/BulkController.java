@@ -27,6 +27,7 @@ import java.util.Optional;
  * {@code GET /bulk/{job}} (the outcome, or progress while applying: the page refreshes itself, no script needed),
  * {@code POST /bulk/{job}/apply}.
  */
+@Access(Access.Need.ISSUE)
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class BulkController {

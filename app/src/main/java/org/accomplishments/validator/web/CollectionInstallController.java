@@ -30,6 +30,7 @@ import java.util.Optional;
  * the write scope) and the admin page {@code /admin/collections}. Then the collections are reloaded at once.
  */
 @Controller
+@Access(Access.Need.ADMIN_SESSION)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CollectionInstallController {
     private final CollectionInstaller installer;
@@ -45,6 +46,7 @@ public class CollectionInstallController {
         this.pipeline = pipeline;
     }
 
+    @Access(Access.Need.OPERATE)
     @Post(value = "/api/collections/install", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> install(@Body Map<String, Object> body) {
         try {

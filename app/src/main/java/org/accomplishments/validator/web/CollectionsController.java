@@ -9,6 +9,7 @@ import org.accomplishments.validator.collection.InstalledCollections;
 import org.accomplishments.validator.validation.ValidationPipeline;
 
 /** {@code POST /api/collections/reload} (token): read the collection roots again now. */
+@Access(Access.Need.OPERATE)
 @Controller("/api/collections")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CollectionsController {
@@ -24,6 +25,6 @@ public class CollectionsController {
     ApiViews.Collections reload() {
         AccomplishmentCatalog catalog = collections.reload();
         pipeline.wake();
-        return ApiViews.Collections.of(collections.roots(), catalog);
+        return ApiViews.Collections.of(collections, catalog);
     }
 }

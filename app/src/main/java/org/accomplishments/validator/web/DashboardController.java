@@ -43,6 +43,7 @@ import java.util.Optional;
  * last id seen), so a page costs the same with a million rows; the state counts, the one thing here that grows with
  * the ledger, are recounted in the background while someone looks.
  */
+@Access(Access.Need.READ)
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class DashboardController {

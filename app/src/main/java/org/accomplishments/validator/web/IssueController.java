@@ -28,6 +28,7 @@ import java.util.Optional;
  * {@code POST /issue/preview} (what would be written where), {@code POST /issue} (confirm: write and sign).
  * {@code GET /issued} lists issued trophies; {@code /issued/{id}} shows one with its revocation form.
  */
+@Access(Access.Need.ISSUE)
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class IssueController {

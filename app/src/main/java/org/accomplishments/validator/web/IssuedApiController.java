@@ -23,6 +23,7 @@ import java.util.Optional;
  * Issuing for scripts (a token with the {@code issue} scope): {@code POST /api/issued} awards one trophy,
  * {@code POST /api/issued/{id}/revoke} revokes one. The same checks as the pages, scope included.
  */
+@Access(Access.Need.ISSUE)
 @Controller("/api/issued")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class IssuedApiController {

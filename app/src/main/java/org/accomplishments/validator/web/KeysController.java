@@ -14,6 +14,7 @@ import java.util.Locale;
  * before a rotation still verify); {@code GET /api/keys/current}: the active public key, armored.
  * {@code GET /api/keys/all}: all public keys in one armored block, what a verifier pins.
  */
+@Access(Access.Need.PUBLIC)
 @Controller("/api/keys")
 public class KeysController {
     private final ValidationKeyring keyring;

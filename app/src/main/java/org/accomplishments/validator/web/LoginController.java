@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code /login}, {@code /logout} and {@code /setup} (the first administrator, with the one-time token). */
+@Access(Access.Need.PUBLIC)
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class LoginController {
@@ -72,6 +73,7 @@ public class LoginController {
         return loginForm(request, form.get("next"), error, status);
     }
 
+    @Access(Access.Need.SESSION)
     @Post(value = "/logout", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> logout(HttpRequest<?> request) {
         Principal me = Pages.me(request);
@@ -114,10 +116,29 @@ public class LoginController {
         return Pages.view("setup", model).status(status).cookie(loginCsrfCookie(csrf));
     }
 
-    /** Only a local path, so a crafted link cannot send people elsewhere after they log in. */
+    /**
+     * Only a same-site relative path, so a crafted link cannot send people elsewhere after they log in, and nothing
+     * the redirect cannot carry: printable ASCII only (a real path arrives percent-encoded; a space, TAB or U+3000
+     * would make the Location header invalid), no backslash (browsers read {@code /\host} as {@code //host}),
+     * no scheme or authority. Anything else: {@code /}.
+     */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
-                || next.contains("\n") || next.contains("\r") || next.length() > 500) {
+        if (next == null || next.length() > 500 || !next.startsWith("/") || next.startsWith("//")) {
+            return "/";
+        }
+        for (int i = 0; i < next.length(); i++) {
+            char c = next.charAt(i);
+            if (c < 0x21 || c > 0x7e || c == '\\') {
+                return "/";
+            }
+        }
+        try {
+            java.net.URI uri = new java.net.URI(next);
+            if (uri.getScheme() != null || uri.getRawAuthority() != null || uri.getRawPath() == null
+                    || !uri.getRawPath().startsWith("/")) {
+                return "/";
+            }
+        } catch (java.net.URISyntaxException e) {
             return "/";
         }
         return next;

@@ -11,6 +11,7 @@ import org.accomplishments.validator.issuing.RevocationPublisher;
  * {@code GET /api/revocations} (public): the revoked trophy signatures, cleartext-signed by the validation key, for
  * {@code verify --revocations} and any client that pins the key. Format in docs/web-ui.md.
  */
+@Access(Access.Need.PUBLIC)
 @Controller("/api/revocations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RevocationsController {

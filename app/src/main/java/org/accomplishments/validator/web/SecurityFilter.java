@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,9 +42,6 @@ import java.util.concurrent.TimeUnit;
  */
 @ServerFilter("/**")
 public class SecurityFilter implements Ordered {
-    /** The routes anyone may call: health, public keys, the revocation list, logging in and first setup. */
-    static final Set<String> PUBLIC = Set.of("/health", "/api/keys", "/api/keys/current", "/api/keys/all",
-            "/api/revocations", "/login", "/setup", "/api/store/index", "/api/store/index.asc");
     static final String SESSION_COOKIE = "av_session";
     static final String LOGIN_CSRF_COOKIE = "av_login_csrf";
     static final String CSRF_FIELD = "_csrf";
@@ -55,9 +51,11 @@ public class SecurityFilter implements Ordered {
     private final ApiTokens tokens;
     private final FilterBodyParser bodies;
     private final byte[] operatorToken;
+    private final io.micronaut.web.router.Router router;
 
     public SecurityFilter(Sessions sessions, ApiTokens tokens, FilterBodyParser bodies,
-                          @Value("${validator.api.token:}") String operatorToken) {
+                          @Value("${validator.api.token:}") String operatorToken, io.micronaut.web.router.Router router) {
+        this.router = router;
         this.sessions = sessions;
         this.tokens = tokens;
         this.bodies = bodies;
@@ -69,16 +67,47 @@ public class SecurityFilter implements Ordered {
         return HIGHEST_PRECEDENCE + 100; // before every other filter of ours and of Micronaut's endpoints
     }
 
+    /**
+     * Micronaut's own endpoints, whose classes we cannot annotate: their need is declared here, by endpoint class.
+     * Every route of ours carries {@link Access} itself.
+     */
+    static final Map<Class<?>, Access.Need> LIBRARY_ROUTES = Map.of(
+            io.micronaut.management.endpoint.health.HealthEndpoint.class, Access.Need.PUBLIC,
+            io.micronaut.configuration.metrics.micrometer.prometheus.management.PrometheusEndpoint.class, Access.Need.READ);
+
+    /** What a route needs: the method's {@link Access}, else its class's, else the library table; empty: denied. */
+    static Optional<Access.Need> declaredNeed(io.micronaut.core.annotation.AnnotationMetadata metadata,
+                                              Class<?> declaringType) {
+        Optional<Access.Need> declared = metadata.enumValue(Access.class, Access.Need.class);
+        if (declared.isPresent()) {
+            return declared;
+        }
+        return LIBRARY_ROUTES.entrySet().stream().filter(e -> e.getKey().isAssignableFrom(declaringType))
+                .map(Map.Entry::getValue).findFirst();
+    }
+
+    static Optional<Access.Need> declaredNeed(io.micronaut.web.router.RouteInfo<?> route) {
+        if (route instanceof io.micronaut.web.router.MethodBasedRouteInfo<?, ?> method) {
+            return declaredNeed(method.getTargetMethod().getAnnotationMetadata(),
+                    method.getTargetMethod().getDeclaringType());
+        }
+        return Optional.empty();
+    }
+
     @RequestFilter
     @ExecuteOn(TaskExecutors.BLOCKING) // session and token look-ups query the database
     @Nullable
     public HttpResponse<?> guard(HttpRequest<?> request, @Nullable RouteMatch<?> route) {
         // Decide by the route the router matched, not by the raw path: "/%61dmin/users" or "/x/../admin" reach the
-        // admin controller under its own template, so no spelling of a path slips past the role check.
-        String path = route instanceof UriRouteMatch<?, ?> uri ? normalise(uri.getRouteInfo().getUriMatchTemplate().toString())
-                : normalise(request.getPath());
+        // admin controller under its own declaration, so no spelling of a path slips past the role check.
         HttpMethod method = request.getMethod();
         boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        // No match can mean a route refused the request's content type or Accept (415, 406): judge it by the
+        // route its method and path name, so those answers too come only after the route's own check.
+        io.micronaut.web.router.RouteInfo<?> info = route != null ? route.getRouteInfo()
+                : router.find(method, request.getPath(), null).findFirst().map(m -> (io.micronaut.web.router.RouteInfo<?>) m.getRouteInfo())
+                .orElse(null);
+        Optional<Access.Need> need = info == null ? Optional.empty() : declaredNeed(info);
         Optional<Principal> principal;
         String authorization = request.getHeaders().getAuthorization().orElse(null);
         if (authorization != null) {
@@ -90,18 +119,19 @@ public class SecurityFilter implements Ordered {
             principal = request.getCookies().findCookie(SESSION_COOKIE).flatMap(c -> sessions.find(c.getValue()));
         }
         principal.ifPresent(p -> request.setAttribute(WebRequests.PRINCIPAL, p));
-        if (PUBLIC.contains(path) || (path.startsWith("/health/") && read)) {
-            if (!read && (path.equals("/login") || path.equals("/setup"))) {
-                return checkLoginCsrf(request);
-            }
-            return null;
+        if (need.isPresent() && need.get() == Access.Need.PUBLIC) {
+            // The public forms (login, setup) carry a double-submit CSRF token instead of a session's.
+            return read ? null : checkLoginCsrf(request);
         }
         if (principal.isEmpty()) {
             return unauthorized(request, "log in, or send 'Authorization: Bearer <token>'");
         }
         Principal who = principal.get();
+        if (info == null) {
+            return null; // no route at this path: nothing runs, the router answers 404 or 405
+        }
         if (!read && who.via() == Principal.Via.SESSION && isMultipart(request)
-                && UPLOADS_WITH_CSRF_IN_BODY.contains(path)) {
+                && UPLOADS_WITH_CSRF_IN_BODY.contains(request.getPath())) {
             // An upload's CSRF token is a part of its body, which a filter cannot read without buffering the file:
             // the route checks it itself (WebRequests.csrfMatches). Any other multipart route is refused below.
             request.setAttribute(WebRequests.CSRF_IN_BODY, Boolean.TRUE);
@@ -112,33 +142,26 @@ public class SecurityFilter implements Ordered {
                         .body("403 Forbidden: the form's CSRF token is missing or stale; reload the page and try again");
             }
         }
-        if (!allowed(who, path, read)) {
+        if (need.isEmpty() || !allowed(who, need.get())) {
             return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE)
                     .body("403 Forbidden: " + who.name() + " (" + who.role().wireName()
                             + (who.via() == Principal.Via.SESSION ? "" : ", token scopes " + who.tokenScopes().display())
-                            + ") may not do this");
+                            + ") may not do this" + (need.isEmpty() ? " (the route declares no access)" : ""));
         }
         return null;
     }
 
-    /** Which role (and token scope) each area needs; the route-enumerating test checks every route against it. */
-    static boolean allowed(Principal who, String path, boolean read) {
-        if (path.startsWith("/admin")) {
-            return who.isAdmin() && who.via() == Principal.Via.SESSION;
-        }
-        if (path.startsWith("/account") || path.equals("/logout")) {
-            return who.via() == Principal.Via.SESSION;
-        }
-        if (path.startsWith("/issue") || path.startsWith("/bulk") || path.startsWith("/api/issued")) {
-            return who.mayIssue();
-        }
-        if (path.equals("/store") || path.startsWith("/store/") || path.startsWith("/api/store/")) {
-            return who.maySubmitToStore(); // the collection store's submit page and API (docs/collections.md)
-        }
-        if (path.startsWith("/api/") && !read) {
-            return who.mayOperate();
-        }
-        return who.mayRead();
+    /** Whether the caller has what the route declared it needs. */
+    static boolean allowed(Principal who, Access.Need need) {
+        return switch (need) {
+            case PUBLIC -> true;
+            case READ -> who.mayRead();
+            case ISSUE -> who.mayIssue();
+            case STORE -> who.maySubmitToStore();
+            case OPERATE -> who.mayOperate();
+            case SESSION -> who.via() == Principal.Via.SESSION;
+            case ADMIN_SESSION -> who.isAdmin() && who.via() == Principal.Via.SESSION;
+        };
     }
 
     private Optional<Principal> bearer(String authorization) {
@@ -214,7 +237,16 @@ public class SecurityFilter implements Ordered {
 
     /** Headers that keep pages from being framed, sniffed, cached or leaking their address. */
     @ResponseFilter
+    @SuppressWarnings("unchecked")
     public void secureHeaders(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (response.getBody().orElse(null) instanceof io.micronaut.management.health.indicator.HealthResult health
+                && !WebRequests.maybePrincipal(request).map(Principal::mayRead).orElse(false)) {
+            // Health's details (paths, the JDBC URL, disk sizes, the reason nothing is validated) are for operators:
+            // a session or a token with the read scope. Anyone else gets exactly {"status": ...} (and its HTTP code).
+            // Done here, not with endpoints.health.details-visible: without micronaut-security the endpoint never
+            // sees a principal.
+            ((MutableHttpResponse<Object>) response).body(Map.of("status", health.getStatus().getName()));
+        }
         response.header("X-Content-Type-Options", "nosniff");
         response.header("X-Frame-Options", "DENY");
         response.header("Referrer-Policy", "same-origin");

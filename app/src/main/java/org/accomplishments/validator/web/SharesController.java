@@ -20,6 +20,7 @@ import org.accomplishments.validator.share.ShareState;
 import java.util.Locale;
 
 /** {@code GET /api/shares?state=&page=&size=}: shares offered to this server and what was decided about each. */
+@Access(Access.Need.READ)
 @Controller("/api/shares")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class SharesController {
@@ -34,6 +35,7 @@ public class SharesController {
     }
 
     /** {@code POST /api/shares/rescan} (token): look for offers and rescan every accepted share now. */
+    @Access(Access.Need.OPERATE)
     @Post("/rescan")
     HttpResponse<?> rescan() {
         try {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** {@code GET /api/status}: what the appliance is doing, in one call. */
+@Access(Access.Need.READ)
 @Controller("/api/status")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class StatusController {
@@ -57,6 +58,6 @@ public class StatusController {
                 inbox.lastFullScanTook().map(Duration::toMillis).orElse(null), pipeline.inFlight(),
                 new ApiViews.Key(key.fingerprint(), SigningFactory.algorithmName(key.algorithm()), key.created()),
                 new ApiViews.Backend(backend.name(), health.up(), health.detail()),
-                ApiViews.Collections.of(collections.roots(), catalog));
+                ApiViews.Collections.of(collections, catalog));
     }
 }

@@ -23,9 +23,10 @@ import java.util.Map;
  * The collection store (docs/collections.md). Public: {@code GET /api/store/index} (the index, exact signed bytes)
  * and {@code GET /api/store/index.asc} (its detached armored signature). Store role or admin:
  * {@code POST /api/store/submissions} {@code {"source", "ref"}} (201 with the entry, 422 with every reason) and the
- * page {@code /store} (submit, and the index as a table). Roles are declared in {@link SecurityFilter#allowed}.
+ * page {@code /store} (submit, and the index as a table). Who may call each route is declared with {@link Access}.
  */
 @Controller
+@Access(Access.Need.STORE)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class StoreController {
     private final CollectionStore store;
@@ -34,11 +35,13 @@ public class StoreController {
         this.store = store;
     }
 
+    @Access(Access.Need.PUBLIC)
     @Get(value = "/api/store/index", produces = MediaType.APPLICATION_JSON)
     HttpResponse<byte[]> index() {
         return HttpResponse.ok(store.published().json()).header("Cache-Control", "no-cache");
     }
 
+    @Access(Access.Need.PUBLIC)
     @Get(value = "/api/store/index.asc", produces = "application/pgp-signature")
     HttpResponse<String> signature() {
         return HttpResponse.ok(store.published().signature()).header("Cache-Control", "no-cache");

@@ -3,7 +3,9 @@ package org.accomplishments.validator.web;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.model.Pageable;
 import io.micronaut.data.model.Sort;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -11,7 +13,10 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.accomplishments.validator.audit.AuditLog;
+import org.accomplishments.validator.auth.Principal;
 import org.accomplishments.validator.validation.TrophyLedger;
+import org.accomplishments.validator.validation.TrophyRevalidation;
 import org.accomplishments.validator.validation.TrophyRepository;
 import org.accomplishments.validator.validation.TrophyRow;
 import org.accomplishments.validator.validation.TrophyState;
@@ -25,14 +30,20 @@ import java.util.Optional;
  * {@code GET /api/trophies/{id}}: one trophy with its history (attempts, exit codes, output tails, verdict);
  * {@code POST /api/trophies/{id}/revalidate} (token): validate it again from the start.
  */
+@Access(Access.Need.READ)
 @Controller("/api/trophies")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TrophiesController {
     private final TrophyRepository trophies;
     private final TrophyLedger ledger;
     private final ValidationPipeline pipeline;
+    private final TrophyRevalidation revalidation;
+    private final AuditLog audit;
 
-    public TrophiesController(TrophyRepository trophies, TrophyLedger ledger, ValidationPipeline pipeline) {
+    public TrophiesController(TrophyRepository trophies, TrophyLedger ledger, ValidationPipeline pipeline,
+                              TrophyRevalidation revalidation, AuditLog audit) {
+        this.revalidation = revalidation;
+        this.audit = audit;
         this.trophies = trophies;
         this.ledger = ledger;
         this.pipeline = pipeline;
@@ -76,6 +87,27 @@ public class TrophiesController {
                         e.durationMs(), e.detail(), e.stdoutTail(), e.stderrTail())).toList()));
     }
 
+    /**
+     * Re-validation by filter, after a configuration mistake: JSON {@code {"reason": ..., "collection": ...,
+     * "share": ..., "states": ["rejected"]}} (at least one of the first three); 202 with how many were queued.
+     */
+    @Access(Access.Need.OPERATE)
+    @Post("/revalidate")
+    HttpResponse<?> revalidateMatching(HttpRequest<?> request, @Body ApiViews.RevalidationFilter body) {
+        TrophyRevalidation.Filter filter;
+        try {
+            filter = TrophyRevalidation.Filter.parse(body.states(), body.reason(), body.collection(), body.share());
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.badRequest(new ApiViews.Message(e.getMessage()));
+        }
+        Principal who = WebRequests.principal(request);
+        int queued = revalidation.revalidate(filter, "revalidation by filter requested by " + who.name()
+                + " (" + filter.describe() + ")");
+        audit.record(who.name(), "revalidate", filter.describe(), queued + " trophies queued", WebRequests.remote(request));
+        return HttpResponse.accepted().body(new ApiViews.Revalidation(queued, filter.describe()));
+    }
+
+    @Access(Access.Need.OPERATE)
     @Post("/{id}/revalidate")
     HttpResponse<?> revalidate(@PathVariable long id) {
         Optional<TrophyRow> row = ledger.find(id);

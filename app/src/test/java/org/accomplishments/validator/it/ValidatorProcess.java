@@ -35,7 +35,7 @@ final class ValidatorProcess implements AutoCloseable {
     static final String TOKEN = "it-operator-token";
 
     private final Process process;
-    private final int port;
+    final int port;
     private final Path log;
     private final long startedNanos;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -58,11 +58,11 @@ class PostgresLedgerTest extends PostgresScenario {
                 + "WHERE version IS NOT NULL ORDER BY installed_rank");
         // Every migration applied and succeeded; each feature's versions are checked to be there.
         assertTrue(history.stream().allMatch(row -> Boolean.TRUE.equals(row.get(1))), history.toString());
-        assertTrue(history.stream().map(row -> (String) row.get(0)).toList().containsAll(List.of("1", "2", "3", "4", "5")),
+        assertTrue(history.stream().map(row -> (String) row.get(0)).toList().containsAll(List.of("1", "2", "3", "4", "5", "6")),
                 history.toString());
         for (String table : List.of("qrtz_job_details", "qrtz_triggers", "qrtz_locks", "qrtz_scheduler_state",
                 "share", "trophy", "trophy_event", "app_user", "web_session", "api_token", "audit_event",
-                "issued_trophy", "share_claim_refusal", "issued_signature", "bulk_job", "bulk_row", "revocation_serial")) {
+                "issued_trophy", "share_claim_refusal", "issued_signature", "bulk_job", "bulk_row", "revocation_serial", "catalog_state")) {
             assertEquals(1, count("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
                     + "AND table_name = '" + table + "'"), "table " + table);
         }

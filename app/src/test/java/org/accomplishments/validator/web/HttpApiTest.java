@@ -380,7 +380,7 @@ class HttpApiTest extends PipelineScenario {
             seen.add(route.getHttpMethod() + " " + route.getUriMatchTemplate());
             HttpRequest<?> request = HttpRequest.create(route.getHttpMethod(), uri).body("");
             // The login and setup forms are the public exceptions; without their CSRF cookie they refuse (403).
-            assertEquals(SecurityFilter.PUBLIC.contains(uri) ? 403 : 401, api.status(request),
+            assertEquals(SecurityFilter.declaredNeed(route).orElse(null) == Access.Need.PUBLIC ? 403 : 401, api.status(request),
                     route.getHttpMethod() + " " + uri + " without a token");
         }
         assertTrue(seen.containsAll(Set.of("POST /api/collections/reload", "POST /api/trophies/{id}/revalidate",

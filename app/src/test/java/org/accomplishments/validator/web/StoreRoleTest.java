@@ -28,36 +28,46 @@ class StoreRoleTest {
     @Test
     void aStoreCuratorSubmitsButNeitherIssuesNorOperatesNorInstalls() {
         Principal curator = session(Role.STORE);
-        assertTrue(SecurityFilter.allowed(curator, "/api/store/submissions", false));
-        assertTrue(SecurityFilter.allowed(curator, "/store", false));
-        assertTrue(SecurityFilter.allowed(curator, "/store", true));
-        assertFalse(SecurityFilter.allowed(curator, "/api/collections/install", false));
-        assertFalse(SecurityFilter.allowed(curator, "/admin/collections", true));
-        assertFalse(SecurityFilter.allowed(curator, "/issue", true));
-        assertFalse(SecurityFilter.allowed(curator, "/api/issued", false));
-        assertTrue(SecurityFilter.allowed(curator, "/api/status", true));
+        assertTrue(SecurityFilter.allowed(curator, Access.Need.STORE));
+        assertTrue(SecurityFilter.allowed(curator, Access.Need.STORE));
+        assertTrue(SecurityFilter.allowed(curator, Access.Need.STORE));
+        assertFalse(SecurityFilter.allowed(curator, Access.Need.OPERATE));
+        assertFalse(SecurityFilter.allowed(curator, Access.Need.ADMIN_SESSION));
+        assertFalse(SecurityFilter.allowed(curator, Access.Need.ISSUE));
+        assertFalse(SecurityFilter.allowed(curator, Access.Need.ISSUE));
+        assertTrue(SecurityFilter.allowed(curator, Access.Need.READ));
     }
 
     @Test
     void aStoreTokenNeedsTheWriteScopeToSubmit() {
-        assertFalse(SecurityFilter.allowed(token(Role.STORE, TokenScopes.Scope.READ), "/api/store/submissions", false));
-        assertTrue(SecurityFilter.allowed(token(Role.STORE, TokenScopes.Scope.WRITE), "/api/store/submissions", false));
+        assertFalse(SecurityFilter.allowed(token(Role.STORE, TokenScopes.Scope.READ), Access.Need.STORE));
+        assertTrue(SecurityFilter.allowed(token(Role.STORE, TokenScopes.Scope.WRITE), Access.Need.STORE));
     }
 
     @Test
     void issuersAndViewersCannotSubmitAdminsCanAndInstall() {
-        assertFalse(SecurityFilter.allowed(session(Role.ISSUER), "/api/store/submissions", false));
-        assertFalse(SecurityFilter.allowed(session(Role.VIEWER), "/store", true));
-        assertTrue(SecurityFilter.allowed(session(Role.ADMIN), "/api/store/submissions", false));
-        assertTrue(SecurityFilter.allowed(session(Role.ADMIN), "/api/collections/install", false));
-        assertTrue(SecurityFilter.allowed(session(Role.ADMIN), "/admin/collections", true));
+        assertFalse(SecurityFilter.allowed(session(Role.ISSUER), Access.Need.STORE));
+        assertFalse(SecurityFilter.allowed(session(Role.VIEWER), Access.Need.STORE));
+        assertTrue(SecurityFilter.allowed(session(Role.ADMIN), Access.Need.STORE));
+        assertTrue(SecurityFilter.allowed(session(Role.ADMIN), Access.Need.OPERATE));
+        assertTrue(SecurityFilter.allowed(session(Role.ADMIN), Access.Need.ADMIN_SESSION));
     }
 
     @Test
-    void theIndexAndItsSignatureArePublic() {
-        assertTrue(SecurityFilter.PUBLIC.contains("/api/store/index"));
-        assertTrue(SecurityFilter.PUBLIC.contains("/api/store/index.asc"));
-        assertFalse(SecurityFilter.PUBLIC.contains("/api/store/submissions"));
+    void theIndexAndItsSignatureArePublic() throws Exception {
+        assertTrue(need("index") == Access.Need.PUBLIC);
+        assertTrue(need("signature") == Access.Need.PUBLIC);
+        assertTrue(need("submit") == Access.Need.STORE); // the class's declaration
+    }
+
+    private static Access.Need need(String method) {
+        for (java.lang.reflect.Method m : StoreController.class.getDeclaredMethods()) {
+            if (m.getName().equals(method)) {
+                Access declared = m.getAnnotation(Access.class);
+                return declared != null ? declared.value() : StoreController.class.getAnnotation(Access.class).value();
+            }
+        }
+        throw new AssertionError("no method " + method);
     }
 
     @Test

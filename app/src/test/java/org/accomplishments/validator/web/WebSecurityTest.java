@@ -78,6 +78,38 @@ class WebSecurityTest extends WebScenario {
                 "README \"Web UI\" documents exactly these public routes (health, public keys, revocations, login, store index)");
     }
 
+    @Override
+    protected Map<String, String> moreProperties() {
+        return Map.of("test.undeclared-route", "true");
+    }
+
+    /** Every route says who it is for where it is defined; the filter denies a route that does not. */
+    @Test
+    void everyRouteDeclaresItsAccessAndAnUndeclaredOneIsDeniedEvenToAnAdmin() {
+        List<String> undeclared = new java.util.ArrayList<>();
+        for (UriRouteInfo<?, ?> route : router.uriRoutes().toList()) {
+            boolean ours = route.getTargetMethod().getDeclaringType() == UndeclaredRouteController.class;
+            if (!ours && SecurityFilter.declaredNeed(route).isEmpty()) {
+                undeclared.add(route.getHttpMethod() + " " + route.getUriMatchTemplate());
+            }
+        }
+        assertEquals(List.of(), undeclared, "routes without @Access (or an entry for a library endpoint)");
+
+        WebSession root = loggedIn("root", ADMIN_PASSWORD);
+        HttpResponse<String> forgotten = root.get("/undeclared");
+        assertEquals(403, forgotten.statusCode(), forgotten.body());
+        assertFalse(forgotten.body().contains("reachable"));
+        assertEquals(403, loggedIn("vic", PASSWORD).get("/undeclared").statusCode());
+        assertEquals(403, browser().send(HttpRequest.newBuilder(URI.create(base() + "/undeclared"))
+                .header("Authorization", "Bearer test-token").GET()).statusCode(), "not even the operator token");
+
+        // What only a path prefix protected before: /issued is for issuers, a viewer's session reads everything else.
+        WebSession vic = loggedIn("vic", PASSWORD);
+        assertEquals(403, vic.get("/issued").statusCode());
+        assertEquals(403, vic.get("/admin/revalidate").statusCode());
+        assertEquals(200, vic.get("/trophies").statusCode());
+    }
+
     @Test
     void rolesLimitWhatASessionReaches() {
         WebSession vic = loggedIn("vic", PASSWORD);
