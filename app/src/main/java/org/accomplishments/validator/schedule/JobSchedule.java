@@ -34,12 +34,20 @@ public class JobSchedule {
         this.collections = collections;
     }
 
+    @jakarta.inject.Inject
+    org.accomplishments.validator.storage.DatabaseBackup backup;
+    @jakarta.inject.Inject
+    org.accomplishments.validator.storage.BackupSettings backupSettings;
+
     public void start() throws SchedulerException {
         schedule("accept-offers", ValidatorJobs.AcceptOffersJob.class, shares.getOfferInterval());
         schedule("rescan-shares", ValidatorJobs.RescanSharesJob.class, shares.getRescanInterval());
         schedule("process-due-work", ValidatorJobs.ProcessDueWorkJob.class, validation.getProcessInterval());
         schedule("reload-collections", ValidatorJobs.ReloadCollectionsJob.class, collections.getReloadInterval());
         schedule("housekeeping", ValidatorJobs.HousekeepingJob.class, Duration.ofHours(1));
+        if (backup != null && backup.applies()) {
+            schedule("backup-database", ValidatorJobs.BackupDatabaseJob.class, backupSettings.getInterval());
+        }
         scheduler.start();
     }
 

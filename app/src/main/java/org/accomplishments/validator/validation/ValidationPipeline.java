@@ -143,13 +143,23 @@ public class ValidationPipeline implements AutoCloseable {
         return inFlight.get();
     }
 
+    /** Nothing is claimed while a disk is nearly full: a verdict or a ledger write could fail half-way. */
+    @jakarta.inject.Inject
+    org.accomplishments.validator.storage.StorageGuard storage;
+
     private void drain() {
         drainQueued.set(false);
         try {
+            if (storage != null && !storage.allowsWrites()) {
+                return; // StorageGuard wakes the pipeline when space returns
+            }
             int batch = Math.max(8, settings.getWorkers() * 8);
             while (running) {
                 int submitted = 0;
                 for (TrophyRow row : ledger.due(batch)) {
+                    if (storage != null && !storage.allowsWrites()) {
+                        return;
+                    }
                     slots.acquire();
                     Optional<String> token;
                     try {
