@@ -35,7 +35,8 @@ public class DatabaseBackup {
 
     public DatabaseBackup(DataSource dataSource, BackupSettings settings, StorageGuard storage,
                           @Value("${datasources.default.url:}") String url, Clock clock) {
-        this.dataSource = dataSource;
+        // The raw pool: the injected DataSource is a contextual proxy that needs a surrounding transaction.
+        this.dataSource = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource);
         this.settings = settings;
         this.storage = storage;
         this.database = EmbeddedDatabase.of(url);
