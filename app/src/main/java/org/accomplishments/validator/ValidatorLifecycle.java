@@ -65,6 +65,9 @@ public class ValidatorLifecycle {
         this.clustered = cluster.isEnabled();
     }
 
+    @jakarta.inject.Inject
+    org.accomplishments.validator.storage.StorageGuard storage;
+
     @EventListener
     public void onStartup(StartupEvent event) throws IOException, SchedulerException {
         Files.createDirectories(dataDir);
@@ -82,6 +85,13 @@ public class ValidatorLifecycle {
             backend.follow(share);
         }
         jobs.start();
+        if (storage != null) {
+            // After a pause for low disk space: what arrived meanwhile is found by a rescan, due work by a wake-up.
+            storage.onResume(() -> {
+                inbox.rescanAll();
+                pipeline.wake();
+            });
+        }
         Thread catchUp = new Thread(() -> {
             try {
                 inbox.acceptOffers();

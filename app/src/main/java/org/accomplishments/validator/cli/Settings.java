@@ -26,6 +26,11 @@ final class Settings implements AutoCloseable {
         return Path.of(environment.getProperty("validator.data-dir", String.class).orElse("./var"));
     }
 
+    /** A resolved setting ({@code ${validator.data-dir}} placeholders filled in), or the fallback. */
+    String property(String key, String fallback) {
+        return environment.getProperty(key, String.class).orElse(fallback);
+    }
+
     Path keysDir() {
         return dataDir().resolve("keys");
     }
@@ -58,11 +63,6 @@ final class Settings implements AutoCloseable {
             }
         };
         return SigningFactory.keyringSettings(signing);
-    }
-
-    /** Any setting, e.g. {@code validator.store.index-url}. */
-    String property(String key, String fallback) {
-        return environment.getProperty(key, String.class).orElse(fallback);
     }
 
     private String get(String key, String fallback) {

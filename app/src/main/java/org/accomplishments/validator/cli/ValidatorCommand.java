@@ -1,7 +1,5 @@
 package org.accomplishments.validator.cli;
 
-import io.micronaut.runtime.Micronaut;
-import org.accomplishments.validator.Application;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,16 +7,17 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** {@code java -jar accomplishments-validator.jar [run|verify|keys] ...}. */
+/** {@code java -jar accomplishments-validator.jar [run|verify|keys|restore] ...}. */
 @Command(name = "accomplishments-validator", mixinStandardHelpOptions = true,
         versionProvider = ValidatorCommand.Version.class,
         description = "Validation server for Ubuntu Accomplishments trophies.",
-        subcommands = {ValidatorCommand.Run.class, VerifyCommand.class, KeysCommand.class, CollectionsCommand.class},
+        subcommands = {ValidatorCommand.Run.class, VerifyCommand.class, KeysCommand.class, CollectionsCommand.class,
+                RestoreCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE)
 public class ValidatorCommand implements Callable<Integer> {
     /** Returned by {@code run}: the service keeps the JVM alive until it is stopped. */
     public static final int KEEP_RUNNING = -1;
-    private static final Set<String> SUBCOMMANDS = Set.of("run", "verify", "keys", "collections", "help", "--help", "-h",
+    private static final Set<String> SUBCOMMANDS = Set.of("run", "verify", "keys", "collections", "restore", "help", "--help", "-h",
             "--version", "-V");
 
     public static int execute(String[] args) {
@@ -30,8 +29,7 @@ public class ValidatorCommand implements Callable<Integer> {
             args = withRun;
         }
         if (args[0].equals("run")) {
-            Micronaut.run(Application.class, Arrays.copyOfRange(args, 1, args.length));
-            return KEEP_RUNNING;
+            return ServiceStart.run(Arrays.copyOfRange(args, 1, args.length));
         }
         // The CLI's stdout is its output (an exported key, a verdict): log lines go to stderr.
         System.setProperty("LOG_TARGET", "System.err");

@@ -36,6 +36,11 @@ public class JobSchedule {
         this.collections = collections;
     }
 
+    @jakarta.inject.Inject
+    org.accomplishments.validator.storage.DatabaseBackup backup;
+    @jakarta.inject.Inject
+    org.accomplishments.validator.storage.BackupSettings backupSettings;
+
     public void start() throws SchedulerException {
         schedule("accept-offers", ValidatorJobs.AcceptOffersJob.class, shares.getOfferInterval());
         schedule("rescan-shares", ValidatorJobs.RescanSharesJob.class, shares.getRescanInterval());
@@ -50,6 +55,9 @@ public class JobSchedule {
             scheduler.deleteJob(org.quartz.JobKey.jobKey("update-collections", GROUP));
         }
         schedule("housekeeping", ValidatorJobs.HousekeepingJob.class, Duration.ofHours(1));
+        if (backup != null && backup.applies()) {
+            schedule("backup-database", ValidatorJobs.BackupDatabaseJob.class, backupSettings.getInterval());
+        }
         scheduler.start();
     }
 

@@ -179,6 +179,26 @@ public final class ValidatorJobs {
         }
     }
 
+    /** An online backup of the embedded database, rotated ({@code validator.backup.*}). */
+    @Singleton
+    @DisallowConcurrentExecution
+    public static class BackupDatabaseJob implements Job {
+        private final org.accomplishments.validator.storage.DatabaseBackup backup;
+
+        public BackupDatabaseJob(org.accomplishments.validator.storage.DatabaseBackup backup) {
+            this.backup = backup;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            try {
+                backup.backupNow();
+            } catch (java.io.IOException | java.sql.SQLException | RuntimeException e) {
+                LOG.warn("backing up the database failed: {}; trying again at the next tick", e.toString());
+            }
+        }
+    }
+
     /** Removes work directories of logic-script runs a crash left behind. */
     @Singleton
     @DisallowConcurrentExecution

@@ -52,6 +52,15 @@ public interface ShareBackend extends AutoCloseable {
     /** File access confined to an accepted share's folder. */
     ShareFolder folder(Share share);
 
+    /**
+     * The folders on this machine the backend writes verdicts into, so the core can pause before their file system
+     * fills ({@code validator.disk.min-free}). Empty when the backend cannot tell (then list them in
+     * {@code validator.disk.paths}).
+     */
+    default List<java.nio.file.Path> roots() {
+        return List.of();
+    }
+
     /** Whether the backend can currently reach its source, with a human-readable detail. */
     BackendHealth health();
 

@@ -152,8 +152,15 @@ public class TrophyInbox implements ShareEvents {
         return new Summary(shares.size(), found, took);
     }
 
+    /** Pauses scanning (which records candidates and repairs verdict files) while a disk is nearly full. */
+    @jakarta.inject.Inject
+    org.accomplishments.validator.storage.StorageGuard storage;
+
     /** Scans one accepted share; returns how many new candidates it recorded. */
     public int scan(Share share) {
+        if (storage != null && !storage.allowsWrites()) {
+            return 0; // the share is scanned again when space returns (StorageGuard.onResume)
+        }
         Object lock = shareLocks.computeIfAbsent(share.id(), id -> new Object());
         synchronized (lock) {
             MDC.put("share", share.id());

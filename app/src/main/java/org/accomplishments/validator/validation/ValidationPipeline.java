@@ -142,9 +142,16 @@ public class ValidationPipeline implements AutoCloseable {
         return inFlight.get();
     }
 
+    /** Nothing is claimed while a disk is nearly full: a verdict or a ledger write could fail half-way. */
+    @jakarta.inject.Inject
+    org.accomplishments.validator.storage.StorageGuard storage;
+
     private void drain() {
         drainQueued.set(false);
         try {
+            if (storage != null && !storage.allowsWrites()) {
+                return; // StorageGuard wakes the pipeline when space returns
+            }
             if (collections.notValidatingBecause().isPresent()) {
                 // A mistyped collections path: every trophy would be "unknown", and that verdict would land in
                 // every user's share. Validate nothing until a reload finds a collection; /health says why.
@@ -154,6 +161,9 @@ public class ValidationPipeline implements AutoCloseable {
             while (running) {
                 int submitted = 0;
                 for (TrophyRow row : ledger.due(batch)) {
+                    if (storage != null && !storage.allowsWrites()) {
+                        return;
+                    }
                     slots.acquire();
                     Optional<String> token;
                     try {

@@ -39,6 +39,11 @@ public class LocalShareBackend implements ShareBackend {
         this.settings = settings;
     }
 
+    @Override
+    public java.util.List<Path> roots() {
+        return java.util.List.of(root);
+    }
+
     public Path root() {
         return root;
     }
