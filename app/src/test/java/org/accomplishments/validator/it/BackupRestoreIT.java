@@ -34,7 +34,7 @@ class BackupRestoreIT {
                 "validator.disk.min-free", "1MB");
         Path backups = var.resolve("backups");
         try (ValidatorProcess service = ValidatorProcess.start(var, props, log)) {
-            service.awaitHealthUp(Duration.ofSeconds(120));
+            service.awaitServing(Duration.ofSeconds(120));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // until a rotation removed one: then two are kept
             while (!Files.readString(log).contains("1 older backup(s) removed") && System.nanoTime() < deadline) {
@@ -67,7 +67,7 @@ class BackupRestoreIT {
             assertArrayEquals(garbage, Files.readAllBytes(aside));
         }
         try (ValidatorProcess service = ValidatorProcess.start(var, props, log)) {
-            service.awaitHealthUp(Duration.ofSeconds(120));
+            service.awaitServing(Duration.ofSeconds(120));
         }
     }
 

@@ -47,7 +47,7 @@ class CollectionStoreIT {
         Files.createDirectories(data);
         try (ValidatorProcess service = ValidatorProcess.start(data, Map.of("validator.store.pick-up-interval", "1s"),
                 temp.resolve("service.log")); TestRepository repo = new TestRepository(temp.resolve("author"))) {
-            service.awaitHealthUp(Duration.ofSeconds(120));
+            service.awaitServing(Duration.ofSeconds(120));
             repo.commit("main", TestRepository.exampleCollection("1.0.0"));
             HttpResponse<String> submitted = service.postJson("/api/store/submissions", ValidatorProcess.TOKEN,
                     "{\"source\": \"" + repo.url() + "\", \"ref\": \"main\"}");

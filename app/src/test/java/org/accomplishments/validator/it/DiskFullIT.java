@@ -18,10 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10 item 1, on a real small file system (a tmpfs this test mounts): when free space drops below
- * validator.disk.min-free, /health goes DOWN naming the reason and issuing answers 503; once space is freed the
- * service is UP again by itself, without a restart.
+ * validator.disk.min-free, /health goes DOWN naming the reason, issuing answers 503 and trophies that arrive wait
+ * unvalidated; once space is freed the service is UP again by itself, without a restart, signs what waited, and its
+ * database opens cleanly at the next start.
  */
 class DiskFullIT {
+    private static final String ALICE = "alice-trophies (Alice, 7f3c9a52-2f0e-4d5e-9c1b-2a3f4e5d6c7b)";
+
     @TempDir
     Path temp;
 
@@ -36,8 +39,12 @@ class DiskFullIT {
         try {
             Path var = mount.resolve("var");
             Files.createDirectories(var);
-            try (ValidatorProcess service = ValidatorProcess.start(var, Map.of("validator.disk.min-free", "32MB",
-                    "validator.disk.check-interval", "500ms"), temp.resolve("service.log"))) {
+            Path examples = ValidatorProcess.repo().resolve("examples");
+            Map<String, String> settings = Map.of("validator.disk.min-free", "32MB",
+                    "validator.disk.check-interval", "500ms",
+                    "validator.collections.path", examples.resolve("collections").toString());
+            Path aliceSigned = var.resolve("shares").resolve(ALICE).resolve("example/registered-email.trophy.asc");
+            try (ValidatorProcess service = ValidatorProcess.start(var, settings, temp.resolve("service.log"))) {
                 service.awaitHealthUp(Duration.ofSeconds(120));
                 Path filler = mount.resolve("filler");
                 long free = Files.getFileStore(mount).getUsableSpace();
@@ -53,8 +60,24 @@ class DiskFullIT {
                         "{\"share\":\"x\",\"accomplishment\":\"example/community-hero\"}");
                 assertEquals(503, issue.statusCode(), issue.body());
                 assertTrue(issue.body().contains("disk-space-low"), issue.body());
+                // A user's trophies arrive while the disk is low: recorded or not, nothing is written into the share.
+                TryItIT.copyTree(examples.resolve("shares"), var.resolve("shares"));
+                Thread.sleep(3_000);
+                assertTrue(Files.notExists(aliceSigned), "a verdict was written while the disk was nearly full");
                 Files.delete(filler);
                 service.awaitHealthUp(Duration.ofSeconds(30));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (Files.notExists(aliceSigned) && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertTrue(Files.exists(aliceSigned), "the trophy that waited was not signed after space returned\n"
+                        + service.logTail());
+            }
+            // The database the service wrote while the disk filled opens cleanly and still holds the verdict.
+            try (ValidatorProcess again = ValidatorProcess.start(var, settings, temp.resolve("service.log"))) {
+                again.awaitHealthUp(Duration.ofSeconds(120));
+                var trophies = again.getJson("/api/status").path("trophies");
+                assertTrue(trophies.path("signed").asLong() >= 1, "ledger after the restart: " + trophies);
             }
         } finally {
             new ProcessBuilder("umount", mount.toString()).start().waitFor(30, TimeUnit.SECONDS);

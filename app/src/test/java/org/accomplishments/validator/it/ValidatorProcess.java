@@ -129,6 +129,18 @@ final class ValidatorProcess implements AutoCloseable {
 
     /** Polls {@code GET /health} until it answers 200 with status UP; returns the time since the start. */
     Duration awaitHealthUp(Duration timeout) throws InterruptedException {
+        return awaitHealth(timeout, java.util.Set.of("UP"));
+    }
+
+    /**
+     * Polls {@code GET /health} until the service serves: UP, or DEGRADED (HTTP 200 too) when it has no collection
+     * yet and validates nothing, as an appliance does before its first collection is installed.
+     */
+    Duration awaitServing(Duration timeout) throws InterruptedException {
+        return awaitHealth(timeout, java.util.Set.of("UP", "DEGRADED"));
+    }
+
+    private Duration awaitHealth(Duration timeout, java.util.Set<String> accepted) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -138,7 +150,7 @@ final class ValidatorProcess implements AutoCloseable {
             try {
                 HttpResponse<String> response = get("/health");
                 last = response.statusCode() + " " + response.body();
-                if (response.statusCode() == 200 && "UP".equals(JSON.readTree(response.body()).path("status").asText())) {
+                if (response.statusCode() == 200 && accepted.contains(JSON.readTree(response.body()).path("status").asText())) {
                     return Duration.ofNanos(System.nanoTime() - startedNanos);
                 }
             } catch (IOException e) {
@@ -146,7 +158,7 @@ final class ValidatorProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        fail("/health was not UP within " + timeout.toSeconds() + " s; last answer: " + last + "\n" + logTail());
+        fail("/health was not " + accepted + " within " + timeout.toSeconds() + " s; last answer: " + last + "\n" + logTail());
         throw new AssertionError();
     }
 
