@@ -359,11 +359,11 @@ public class SyncthingShareBackend implements ShareBackend {
      * arrives at once), or ignores it for good when the device lists refuse it.
      */
     void acceptDevices(String myId) throws SyncthingException {
-        JsonNode pending = client.get("/rest/cluster/pending/devices");
-        if (pending.size() == 0) {
-            return;
-        }
-        synchronized (configLock) {
+        synchronized (configLock) { // read under the lock: the event worker and the offer round both get here
+            JsonNode pending = client.get("/rest/cluster/pending/devices");
+            if (pending.size() == 0) {
+                return;
+            }
             List<Map.Entry<String, JsonNode>> refuse = new ArrayList<>();
             for (Map.Entry<String, JsonNode> entry : pending.entries()) {
                 String device = entry.getKey();
