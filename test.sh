@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of accomplishments-validator: unit tests, the integration and interop tests that use the real
-# programs a user has (gpg, sqop, python3, setsid, dbus-daemon), and the appliance image's static checks, build and
+# programs a user has (gpg, sqop, python3, setsid, dbus-daemon, syncthing), and the appliance image's static checks, build and
 # boot test (image/ci.sh). Installs the Debian packages they need when missing and running as root; otherwise names
 # them and stops.
 #
@@ -24,6 +24,8 @@ command -v busctl >/dev/null 2>&1 || missing+=(systemd)
 # The web UI's browser tests: Debian's Chromium and its driver (Selenium never downloads a browser here).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+# The syncthing backend's tests: real Syncthing instances on loopback (Debian 12 ships 1.19.2)
+command -v syncthing >/dev/null 2>&1 || missing+=(syncthing)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then

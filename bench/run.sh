@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs the benchmarks (all, or those named: ./bench/run.sh LatencyBenchmark) and prints the machine, the BENCH
+# Runs the benchmarks (all, or those named: ./bench/run.sh LatencyBenchmark SyncthingBenchmark) and prints the machine, the BENCH
 # figures and the total runtime. The full log is kept in app/target/bench-run.log. See docs/benchmarks.md.
 set -eu
 cd "$(dirname "$0")/../app"

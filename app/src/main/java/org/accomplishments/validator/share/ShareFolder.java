@@ -46,9 +46,30 @@ public final class ShareFolder {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path root;
+    private final Written written;
+
+    /**
+     * Told of each file the server wrote or removed in the share, once it is done: a sync backend uses it to send
+     * the verdict on its way at once instead of waiting for its own file-system watcher.
+     */
+    @FunctionalInterface
+    public interface Written {
+        void written(String relativePath);
+    }
 
     public ShareFolder(Path root) {
+        this(root, null);
+    }
+
+    public ShareFolder(Path root, Written written) {
         this.root = root.toAbsolutePath().normalize();
+        this.written = written;
+    }
+
+    private void tell(String relativePath) {
+        if (written != null) {
+            written.written(relativePath);
+        }
     }
 
     public Path root() {
@@ -228,6 +249,7 @@ public final class ShareFolder {
             writeNow(parts, content, relativePath, true);
             return null;
         }, relativePath);
+        tell(relativePath);
     }
 
     /**
@@ -243,6 +265,7 @@ public final class ShareFolder {
             writeNow(parts, content, relativePath, false);
             return null;
         }, relativePath);
+        tell(relativePath);
     }
 
     /** Whether anything (a file, a link, a FIFO, a directory) has this name; links are not followed. */
@@ -312,7 +335,11 @@ public final class ShareFolder {
         if (!isTemporaryName(fileName)) {
             requireOwnFile(fileName);
         }
-        return Bounded.call(() -> deleteNow(parts, fileName), relativePath);
+        boolean deleted = Bounded.call(() -> deleteNow(parts, fileName), relativePath);
+        if (deleted && !isTemporaryName(fileName)) {
+            tell(relativePath);
+        }
+        return deleted;
     }
 
     private boolean deleteNow(List<String> parts, String fileName) throws IOException {

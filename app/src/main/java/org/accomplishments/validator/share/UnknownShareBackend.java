@@ -13,9 +13,11 @@ import io.micronaut.context.exceptions.ConfigurationException;
 @Requires(property = "validator.shares.backend")
 @Requires(property = "validator.shares.backend", notEquals = "local")
 @Requires(property = "validator.shares.backend", notEquals = "syncdaemon")
+@Requires(property = "validator.shares.backend", notEquals = "syncthing")
 class UnknownShareBackend {
     UnknownShareBackend(@Value("${validator.shares.backend}") String backend) {
         throw new ConfigurationException("validator.shares.backend is '" + backend
-                + "'; it must be 'local' (a folder tree) or 'syncdaemon' (the sync daemon over D-Bus)");
+                + "'; it must be 'local' (a folder tree), 'syncdaemon' (the sync daemon over D-Bus) or 'syncthing'"
+                + " (the appliance's own Syncthing over its REST API)");
     }
 }

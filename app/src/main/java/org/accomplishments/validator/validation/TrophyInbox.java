@@ -47,6 +47,8 @@ public class TrophyInbox implements ShareEvents {
     public static final String UNREAD = "0".repeat(64);
     private static final Duration STALE_TEMPORARY = Duration.ofMinutes(10);
     private static final int FULL_RECONCILE_EVERY = 10;
+    /** Syncthing names the losing side of a conflict {@code <name>.sync-conflict-<date>-<time>-<device><ext>}. */
+    private static final String CONFLICT_COPY = ".sync-conflict-";
 
     private final ShareBackend backend;
     private final ShareRegistry registry;
@@ -298,6 +300,9 @@ public class TrophyInbox implements ShareEvents {
     private static boolean isCandidate(ShareFolder.Entry entry) {
         if (entry.kind() == ShareFolder.Kind.DIRECTORY || !entry.fileName().endsWith(".trophy")) {
             return false;
+        }
+        if (entry.fileName().contains(CONFLICT_COPY)) {
+            return false; // a sync tool's losing copy (x.sync-conflict-<date>-<device>.trophy), not the user's trophy
         }
         int slash = entry.path().indexOf('/');
         // <collection>/<name>.trophy only; hidden folders (.extrainformation, sync tools' state) hold no trophies.
