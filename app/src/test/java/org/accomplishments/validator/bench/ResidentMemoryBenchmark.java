@@ -102,8 +102,8 @@ class ResidentMemoryBenchmark {
             ServiceProcess.sleep(5000);
             peakThreads = Math.max(peakThreads, service.threads());
             double sharesHwm = service.memoryMb("VmHWM");
-            Bench.info("rss", String.format("%d shares renamed in %.1f s; %d of %d trophies in the ledger after %.1f s; "
-                            + "%d service threads at the peak; %s, VmHWM %.0f MB; %s", SHARES, arrived, known,
+            Bench.info("rss", String.format("%d shares renamed in %.1f s; %d of %d trophies in the ledger "
+                            + "after %.1f s; %d service threads at the peak; %s, VmHWM %.0f MB; %s", SHARES, arrived, known,
                     expected, done, peakThreads, service.memory(), sharesHwm, Bench.load()));
 
             Bench.report("peak RSS (VmHWM) idle, no shares", idleHwm, "MB", null, "< 300 MB", idleHwm < 300);

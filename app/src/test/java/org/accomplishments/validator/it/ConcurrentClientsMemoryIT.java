@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 10, item 11: the packaged service (README's JVM options) under 200 concurrent clients, each on its own
  * connection sending /health and authenticated API reads, keeps its peak resident size (VmHWM) under the README's
  * 300 MB and its thread count bounded. Before the request pool was bounded every concurrent request had its own
- * thread (250 to 350 threads; the peak RSS 240-266 MB). ResidentMemoryBenchmark measures the same with 10,000 shares as well.
+ * thread (250 to 350 threads; the peak RSS 240-266 MB). ResidentMemoryBenchmark measures the same with 10,000
+ * shares as well.
  */
 class ConcurrentClientsMemoryIT {
     private static final int CLIENTS = 200;
