@@ -9,7 +9,7 @@
 # ansible-playbook --syntax-check and ansible-lint --offline; packer fmt + validate of both sources (offline).
 # Then image/build-image.sh and image/boot-test.sh. Prints the time of every step.
 set -uo pipefail
-H=$(dirname "$(realpath "$0")"); TOP=$(dirname "$H"); cd "$TOP"
+H=$(dirname "$(realpath "$0")"); TOP=$(dirname "$H"); cd "$TOP" || exit 1
 T_ALL=$SECONDS; FAILED=(); TIMES=()
 step() {  # step NAME COMMAND...: runs it, records its time and result
     local name=$1; shift; local t=$SECONDS
