@@ -38,8 +38,6 @@ public class JobSchedule {
 
     @jakarta.inject.Inject
     org.accomplishments.validator.storage.DatabaseBackup backup;
-    @jakarta.inject.Inject
-    org.accomplishments.validator.storage.BackupSettings backupSettings;
 
     public void start() throws SchedulerException {
         schedule("accept-offers", ValidatorJobs.AcceptOffersJob.class, shares.getOfferInterval());
@@ -56,7 +54,7 @@ public class JobSchedule {
         }
         schedule("housekeeping", ValidatorJobs.HousekeepingJob.class, Duration.ofHours(1));
         if (backup != null && backup.applies()) {
-            schedule("backup-database", ValidatorJobs.BackupDatabaseJob.class, backupSettings.getInterval());
+            schedule("backup-database", ValidatorJobs.BackupDatabaseJob.class, backup.checkInterval());
         }
         scheduler.start();
     }

@@ -192,7 +192,7 @@ public final class ValidatorJobs {
         @Override
         public void execute(JobExecutionContext context) {
             try {
-                backup.backupNow();
+                backup.backupIfDue();
             } catch (java.io.IOException | java.sql.SQLException | RuntimeException e) {
                 LOG.warn("backing up the database failed: {}; trying again at the next tick", e.toString());
             }

@@ -52,6 +52,31 @@ public class DatabaseBackup {
         return backups;
     }
 
+    /**
+     * A backup when the newest one is older than {@code validator.backup.interval} (or there is none). Judged by the
+     * files, not by a timer's start: an appliance restarted more often than the interval still gets its backups, and
+     * a new one gets its first within a minute of its first start.
+     */
+    public Optional<Path> backupIfDue() throws IOException, SQLException {
+        if (!applies()) {
+            return Optional.empty();
+        }
+        Optional<Path> latest = backups.latest();
+        if (latest.isPresent()) {
+            java.time.Instant taken = Files.getLastModifiedTime(latest.get()).toInstant();
+            if (taken.plus(settings.getInterval()).isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+        }
+        return backupNow();
+    }
+
+    /** How often {@link #backupIfDue()} is asked: the interval, at most a minute apart. */
+    public java.time.Duration checkInterval() {
+        java.time.Duration minute = java.time.Duration.ofMinutes(1);
+        return settings.getInterval().compareTo(minute) < 0 ? settings.getInterval() : minute;
+    }
+
     /** One backup now; the file written, or empty when skipped (the reason is logged). */
     public synchronized Optional<Path> backupNow() throws IOException, SQLException {
         if (!applies()) {
