@@ -28,6 +28,9 @@ for t in qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils mmdebstrap:mmdeb
     command -v "${t%%:*}" >/dev/null 2>&1 || need+=("${t#*:}")
 done
 [ -d /usr/lib/grub/i386-pc ] || need+=(grub-pc-bin)
+# build-image.sh runs the role through the community.general.chroot connection: Debian's `ansible` package (the
+# collections), which ansible-core alone lacks.
+[ -d /usr/lib/python3/dist-packages/ansible_collections/community/general ] || need+=(ansible)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         echo "image/ci.sh: installing ${need[*]}"
