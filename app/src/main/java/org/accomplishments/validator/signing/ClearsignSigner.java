@@ -9,8 +9,6 @@ import java.util.Objects;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
-import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
-import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
 
 /**
  * Produces RFC 4880 cleartext signatures with the keyring's active key: a v4 text signature (type 0x01)
@@ -60,16 +58,7 @@ public final class ClearsignSigner implements TrophySigner {
         Date createdAt = new Date(clock.instant().getEpochSecond() * 1000L);
         PGPSignature signature;
         try {
-            PGPSignatureGenerator generator = new PGPSignatureGenerator(
-                    new BcPGPContentSignerBuilder(key.publicKey().getAlgorithm(), hash.openPgpId()), key.publicKey());
-            generator.init(PGPSignature.CANONICAL_TEXT_DOCUMENT, key.privateKey());
-            PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-            hashed.setSignatureCreationTime(false, createdAt);
-            hashed.setIssuerFingerprint(false, key.publicKey());
-            generator.setHashedSubpackets(hashed.generate());
-            PGPSignatureSubpacketGenerator unhashed = new PGPSignatureSubpacketGenerator();
-            unhashed.setIssuerKeyID(false, key.publicKey().getKeyID());
-            generator.setUnhashedSubpackets(unhashed.generate());
+            PGPSignatureGenerator generator = OpenPgp.signatureGenerator(key, hash, PGPSignature.CANONICAL_TEXT_DOCUMENT, createdAt);
             generator.update(Cleartext.canonical(lines));
             signature = generator.generate();
         } catch (PGPException e) {

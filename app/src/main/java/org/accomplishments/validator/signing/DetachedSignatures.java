@@ -15,10 +15,8 @@ import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureList;
-import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
 
 /**
  * Detached, armored OpenPGP signatures over exact bytes (a binary-document signature, type 0x00): what
@@ -51,16 +49,7 @@ public final class DetachedSignatures {
         Objects.requireNonNull(data, "data");
         Date createdAt = new Date(clock.instant().getEpochSecond() * 1000L);
         try {
-            PGPSignatureGenerator generator = new PGPSignatureGenerator(
-                    new BcPGPContentSignerBuilder(key.publicKey().getAlgorithm(), hash.openPgpId()), key.publicKey());
-            generator.init(PGPSignature.BINARY_DOCUMENT, key.privateKey());
-            PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-            hashed.setSignatureCreationTime(false, createdAt);
-            hashed.setIssuerFingerprint(false, key.publicKey());
-            generator.setHashedSubpackets(hashed.generate());
-            PGPSignatureSubpacketGenerator unhashed = new PGPSignatureSubpacketGenerator();
-            unhashed.setIssuerKeyID(false, key.publicKey().getKeyID());
-            generator.setUnhashedSubpackets(unhashed.generate());
+            PGPSignatureGenerator generator = OpenPgp.signatureGenerator(key, hash, PGPSignature.BINARY_DOCUMENT, createdAt);
             generator.update(data);
             PGPSignature signature = generator.generate();
             return Armor.encode(signature::encode);

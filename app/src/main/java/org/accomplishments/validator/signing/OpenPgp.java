@@ -58,6 +58,28 @@ final class OpenPgp {
 
     private static final BcPGPContentVerifierBuilderProvider VERIFIERS = new BcPGPContentVerifierBuilderProvider();
 
+    /**
+     * A signature generator of {@code type} by {@code key}, with the subpackets every signature of the appliance
+     * carries: creation time and issuer fingerprint (hashed), issuer key id (unhashed, for older verifiers).
+     */
+    static org.bouncycastle.openpgp.PGPSignatureGenerator signatureGenerator(SigningKey key, SignatureHash hash,
+            int type, Date createdAt) throws PGPException {
+        org.bouncycastle.openpgp.PGPSignatureGenerator generator = new org.bouncycastle.openpgp.PGPSignatureGenerator(
+                new org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder(key.publicKey().getAlgorithm(),
+                        hash.openPgpId()), key.publicKey());
+        generator.init(type, key.privateKey());
+        org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator hashed =
+                new org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator();
+        hashed.setSignatureCreationTime(false, createdAt);
+        hashed.setIssuerFingerprint(false, key.publicKey());
+        generator.setHashedSubpackets(hashed.generate());
+        org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator unhashed =
+                new org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator();
+        unhashed.setIssuerKeyID(false, key.publicKey().getKeyID());
+        generator.setUnhashedSubpackets(unhashed.generate());
+        return generator;
+    }
+
     static BcPGPContentVerifierBuilderProvider verifiers() {
         return VERIFIERS;
     }
