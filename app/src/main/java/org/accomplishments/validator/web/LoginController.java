@@ -104,6 +104,7 @@ public class LoginController {
         model.put("next", safeNext(next));
         model.put("error", error);
         model.put("setupOpen", firstAdmin.setupOpen());
+        model.put("insecureCookies", InsecureCookies.explain(request, settings.isCookieSecure()).orElse(null));
         return Pages.view("login", model).status(status).cookie(loginCsrfCookie(csrf));
     }
 
@@ -113,6 +114,7 @@ public class LoginController {
         model.put("loginCsrf", csrf);
         model.put("error", error);
         model.put("setupOpen", firstAdmin.setupOpen());
+        model.put("insecureCookies", InsecureCookies.explain(request, settings.isCookieSecure()).orElse(null));
         return Pages.view("setup", model).status(status).cookie(loginCsrfCookie(csrf));
     }
 

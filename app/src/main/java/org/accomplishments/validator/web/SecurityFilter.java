@@ -52,6 +52,9 @@ public class SecurityFilter implements Ordered {
     private final FilterBodyParser bodies;
     private final byte[] operatorToken;
     private final io.micronaut.web.router.Router router;
+    /** validator.web.cookie-secure: whether a login form posted over plain HTTP lost its cookie to the browser. */
+    @Value("${validator.web.cookie-secure:true}")
+    boolean cookieSecure = true;
 
     public SecurityFilter(Sessions sessions, ApiTokens tokens, FilterBodyParser bodies,
                           @Value("${validator.api.token:}") String operatorToken, io.micronaut.web.router.Router router) {
@@ -206,6 +209,12 @@ public class SecurityFilter implements Ordered {
     /** Login and setup forms: the double-submit cookie set with the form must match the form's field. */
     private HttpResponse<?> checkLoginCsrf(HttpRequest<?> request) {
         Optional<String> cookie = request.getCookies().findCookie(LOGIN_CSRF_COOKIE).map(Cookie::getValue);
+        if (cookie.isEmpty() && InsecureCookies.explain(request, cookieSecure).isPresent()) {
+            // Not a forgery but a browser that dropped the Secure cookie of a plain-HTTP page: back to the form,
+            // which says why and what to do instead (nothing of the post is looked at).
+            String form = normalise(request.getPath()).equals("/setup") ? "/setup" : "/login";
+            return HttpResponse.seeOther(URI.create(form + "?cookies=dropped"));
+        }
         Optional<String> given = csrfOf(request);
         if (cookie.isEmpty() || given.isEmpty() || !Secrets.equal(cookie.get(), given.get())) {
             return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE)
