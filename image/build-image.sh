@@ -5,7 +5,7 @@
 #
 # OUT defaults to image/out/accomplishments-validator.qcow2; DEB to the newest deb/target/*.deb (build it with
 # `mvn -B -DskipTests package` at the repository root). Steps: mmdebstrap (Debian 12 minbase + kernel,
-# cloud-init, OpenSSH, the JRE) into a directory; the Ansible role installs the .deb into it through the chroot
+# cloud-init, OpenSSH, the JRE, nftables, Syncthing) into a directory; the Ansible role installs the .deb into it through the chroot
 # connection (the same role as on any other host), and runs again to prove that a second run changes nothing;
 # mkdisk.sh makes the bootable compressed qcow2.
 # Nothing but Debian packages is downloaded (MIRROR, default http://deb.debian.org/debian).
@@ -25,6 +25,9 @@ T0=$SECONDS
 # logic scripts, dbus-daemon for the sync daemon backend); python3-apt for Ansible's apt module.
 PKGS=linux-image-cloud-amd64,systemd-sysv,udev,dbus,cloud-init,cloud-guest-utils,ifupdown,isc-dhcp-client
 PKGS=$PKGS,openssh-server,sudo,ca-certificates,openjdk-17-jre-headless,curl,python3,python3-apt,iproute2,gpg
+# openssl: the self-signed certificate (tls-self-signed); nftables: 443 -> 8443; syncthing: the syncthing backend
+# (cloud-init/42-share-backend-syncthing.yaml), so switching to it needs no mirror at boot.
+PKGS=$PKGS,openssl,nftables,syncthing
 ROOT=$(mktemp -d /var/tmp/appliance-root.XXXXXX)
 trap 'rm -rf "$ROOT" "$ROOT.idem"' EXIT
 export ANSIBLE_CONFIG="$TOP/ansible/ansible.cfg" ANSIBLE_NOCOLOR=1

@@ -25,6 +25,23 @@ mkdir -p "$R/etc/network/interfaces.d"
 # Journal on disk, size-capped: the service's logs survive reboots (journalctl -u accomplishments-validator -b -1).
 mkdir -p "$R/var/log/journal" "$R/etc/systemd/journald.conf.d"
 printf '[Journal]\nStorage=persistent\nSystemMaxUse=200M\n' > "$R/etc/systemd/journald.conf.d/appliance.conf"
+# HTTPS on 443 without a privileged service: the kernel redirects 443/tcp arriving from the network to the
+# service's 8443 (cloud-init/60-tls.yaml). The client's address is kept (login throttling, audit log), nothing
+# listens on 443, and the service keeps no capability at all (AmbientCapabilities=CAP_NET_BIND_SERVICE would
+# hand it to every logic script it runs). Debian's nftables.service loads this file early in every boot.
+cat > "$R/etc/nftables.conf" <<'EON'
+#!/usr/sbin/nft -f
+# accomplishments-validator appliance (image/customize-rootfs.sh): 443/tcp -> the service's HTTPS port 8443.
+# No filtering here: that is the security group's job (docs/operations.md opens 22 and 443 only).
+flush ruleset
+table inet accomplishments_validator {
+    chain prerouting {
+        type nat hook prerouting priority dstnat; policy accept;
+        tcp dport 443 redirect to :8443
+    }
+}
+EON
+chroot "$R" systemctl enable nftables.service
 # Shrink: documentation, man pages, foreign locales, apt lists and caches.
 rm -rf "$R"/usr/share/doc/* "$R"/usr/share/man/* "$R"/usr/share/info/*
 find "$R/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'en*' ! -name locale.alias -exec rm -rf {} + 2>/dev/null || true
