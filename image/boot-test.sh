@@ -35,11 +35,11 @@ DEB=${DEB:-$(ls -t "$TOP"/deb/target/accomplishments-validator_*_all.deb 2>/dev/
 ACCEL=${ACCEL:-tcg}
 L=$H/out/boot-test; rm -rf "$L"; mkdir -p "$L"
 W=$(mktemp -d /var/tmp/boot-test.XXXXXX)
-QPID=""
-cleanup() { [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; rm -rf "$W"; }
+QPID=""; STPID=""
+cleanup() { [ -n "$QPID" ] && kill "$QPID" 2>/dev/null; [ -n "$STPID" ] && kill "$STPID" 2>/dev/null; rm -rf "$W"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-SSH_PORT=$(free_port); HTTP_PORT=$(free_port); HTTPS_PORT=$(free_port)
+SSH_PORT=$(free_port); HTTP_PORT=$(free_port); HTTPS_PORT=$(free_port); SYNC_PORT=$(free_port)
 LISTEN_OK='tcp/(22|8080)|udp/68'   # what may listen in the guest (boot 3: 8443 instead of 8080)
 FAILS=0
 pass() { echo "PASS $*"; }
@@ -53,6 +53,7 @@ g() { ssh -q -i "$W/key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/
         -o ConnectTimeout=20 -o BatchMode=yes -p "$SSH_PORT" debian@127.0.0.1 "$@"; }
 
 boot() {  # boot N: start the VM in the background, serial console with timestamps to $L/serial-N.log
+    # shellcheck disable=SC2054 # the commas are qemu's option syntax, inside one argument
     case $ACCEL in
         kvm) A=(-accel kvm -cpu host,-arch-capabilities) ;;
         *)   A=(-accel tcg,thread=multi -cpu qemu64) ;;
@@ -62,7 +63,7 @@ boot() {  # boot N: start the VM in the background, serial console with timestam
         -serial stdio -monitor none -qmp unix:"$W/qmp",server=on,wait=off -no-reboot \
         -drive file="$W/disk.qcow2",if=virtio,format=qcow2,discard=unmap \
         -drive file="$W/cd.iso",if=virtio,readonly=on,format=raw \
-        -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:8080,hostfwd=tcp:127.0.0.1:$HTTPS_PORT-:8443 \
+        -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:8080,hostfwd=tcp:127.0.0.1:$HTTPS_PORT-:443,hostfwd=tcp:127.0.0.1:$SYNC_PORT-:22000 \
         -device virtio-net-pci,netdev=n0 </dev/null 2>&1 \
       | perl -MTime::HiRes=time -e '$|=1; $t0=shift; while(<STDIN>){ s/\r//g; printf "[%8.3f] %s", time-$t0, $_ }' "$T0" \
         > "$L/serial-$1.log" &
@@ -141,7 +142,7 @@ wait_ssh 300 || { fail "boot 1: no SSH"; exit 1; }
 O=$(guest_checks); echo "$O" > "$L/guest-boot1.txt"; echo "$O" | sed 's/^/  guest: /'
 journal 1
 check_common "$O" "boot 1"
-a=$(us unit-activating-us "$O"); b=$(us unit-active-us "$O"); f=$(us userspace-done-us "$O")
+a=$(us unit-activating-us "$O"); b=$(us unit-active-us "$O")
 note "boot 1: service unit activating at $(awk "BEGIN{printf \"%.1f\", $a/1e6}") s of kernel time, healthy (active) at $(awk "BEGIN{printf \"%.1f\", $b/1e6}") s: its own start took $(awk "BEGIN{printf \"%.1f\", ($b-$a)/1e6}") s; $(grep -o 'Startup completed in [0-9]*ms' <<<"$O")"
 
 # push a trophy through the local share backend
@@ -224,26 +225,49 @@ EOI
 fi
 poweroff
 
-# ---------------- boot 3: a new instance from the examples for the first admin, an imported key and TLS
+# ---------------- boot 3: a new instance booted as docs/operations.md's OpenStack walk-through says
+# Its user-data is made by exactly the walk-through's command (image/compose-user-data.py over the cloud-init/
+# examples it names), with the optional imported key; the host plays the operator (console log, SSH, browser on
+# the 443 port) and a user with a Syncthing of their own.
 T=$W/boot3; mkdir -m 700 "$T" "$T/gnupg" "$T/gnupg-check"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=validator-test \
-    -addext subjectAltName=DNS:validator-test -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
 gpg -q --batch --homedir "$T/gnupg" --pinentry-mode loopback --passphrase '' \
     --quick-gen-key 'Imported key <import@boot-test>' ed25519 sign never
-gpg -q --batch --homedir "$T/gnupg" --pinentry-mode loopback --passphrase '' --export-secret-keys --armor > "$T/import.asc"
+gpg -q --batch --homedir "$T/gnupg" --pinentry-mode loopback --passphrase '' --export-secret-keys --armor > "$T/old-key.asc"
 IMPORTED=$(gpg --homedir "$T/gnupg" --with-colons --list-keys | awk -F: '$1=="fpr"{print $10; exit}')
-C=$TOP/cloud-init; E=/etc/accomplishments-validator
-/usr/bin/python3 "$H/compose-user-data.py" "$T/user-data" "$C/10-web-admin.yaml" "$C/20-import-key.yaml" "$C/60-tls.yaml" \
-    --file "$E/import-key.asc=$T/import.asc" --file "$E/tls/cert.pem=$T/cert.pem" --file "$E/tls/key.pem=$T/key.pem"
-cp "$T/user-data" "$L/user-data-boot3.yaml"
-"$H/mkconfigdrive.sh" "$W/cd.iso" "$T/user-data" "$W/key.pub" validator-test
+# --- the walk-through's step "user-data" (keep these lines and docs/operations.md the same)
+( cd "$TOP" && image/compose-user-data.py "$T/user-data.yaml" \
+    cloud-init/60-tls.yaml cloud-init/42-share-backend-syncthing.yaml cloud-init/30-collection.yaml \
+    cloud-init/20-import-key.yaml --file /etc/accomplishments-validator/import-key.asc="$T/old-key.asc" )
+cloud-init schema --config-file "$T/user-data.yaml" >/dev/null 2>&1 && pass "boot 3: the walk-through's user-data passes cloud-init schema" \
+    || fail "boot 3: the walk-through's user-data fails cloud-init schema"
+sed '/BEGIN PGP PRIVATE KEY BLOCK/,/END PGP PRIVATE KEY BLOCK/d' "$T/user-data.yaml" > "$L/user-data-boot3.yaml"
+"$H/mkconfigdrive.sh" "$W/cd.iso" "$T/user-data.yaml" "$W/key.pub" validator-test
 rm -f "$W/disk.qcow2"; qemu-img create -q -f qcow2 -F qcow2 -b "$IMG" "$W/disk.qcow2"
-HTTPS=(--cacert "$T/cert.pem" --resolve "validator-test:$HTTPS_PORT:127.0.0.1")
-BASE=https://validator-test:$HTTPS_PORT
-LISTEN_OK='tcp/(22|8443)|udp/68'
+LISTEN_OK='tcp/(22|8443|8384|22000)|udp/68'   # 8384 must be on loopback: checked on its own below
 boot 3
-if wait_health 600 "${HTTPS[@]}" "$BASE/health"; then note "boot 3 (TLS, imported key, first admin): /health UP over HTTPS $(since) s after qemu start ($(steal))"
-else fail "boot 3: /health not UP over HTTPS (verified against the given certificate) in 600 s"; tail -30 "$L/serial-3.log"; exit 1; fi
+# The operator's first look: the console log names the certificate's fingerprint (walk-through: console log show).
+FP_CONSOLE=""; end=$((SECONDS+600))
+while [ $SECONDS -lt $end ] && kill -0 "$QPID" 2>/dev/null; do
+    FP_CONSOLE=$(grep -ao 'cert.pem SHA-256 fingerprint [0-9A-F:]*' "$L/serial-3.log" | head -1 | awk '{print $4}' || true)
+    [ -n "$FP_CONSOLE" ] && break; sleep 2
+done
+[ -n "$FP_CONSOLE" ] && note "boot 3: the console shows the certificate's fingerprint $(since) s after qemu start" \
+    || { fail "boot 3: no certificate fingerprint on the console"; tail -30 "$L/serial-3.log"; exit 1; }
+# Then the browser: what port 443 serves must be that certificate.
+end=$((SECONDS+600))
+while [ $SECONDS -lt $end ] && kill -0 "$QPID" 2>/dev/null; do
+    openssl s_client -connect "127.0.0.1:$HTTPS_PORT" -servername validator-test </dev/null 2>/dev/null \
+        | openssl x509 > "$T/served.pem" 2>/dev/null && break
+    sleep 2
+done
+FP_SERVED=$(openssl x509 -in "$T/served.pem" -noout -fingerprint -sha256 2>/dev/null | sed 's/^[^=]*=//')
+[ -n "$FP_SERVED" ] && [ "$FP_SERVED" = "$FP_CONSOLE" ] \
+    && pass "boot 3: port 443 serves the self-signed certificate whose fingerprint the console shows ($FP_SERVED)" \
+    || fail "boot 3: port 443 serves '${FP_SERVED:-nothing}', the console says $FP_CONSOLE"
+HTTPS=(--cacert "$T/served.pem" --resolve "validator-test:$HTTPS_PORT:127.0.0.1")
+BASE=https://validator-test:$HTTPS_PORT
+if wait_health 600 "${HTTPS[@]}" "$BASE/health"; then note "boot 3 (walk-through: TLS, Syncthing, collection, imported key): /health UP over HTTPS on 443 $(since) s after qemu start ($(steal))"
+else fail "boot 3: /health not UP over HTTPS (verified against the served certificate) in 600 s"; tail -30 "$L/serial-3.log"; exit 1; fi
 wait_ssh 300 || { fail "boot 3: no SSH"; exit 1; }
 O4=$(guest_checks); echo "$O4" > "$L/guest-boot3.txt"; echo "$O4" | sed 's/^/  guest: /'
 journal 3
@@ -251,19 +275,111 @@ check_common "$O4" "boot 3"
 grep -q '^health-wait: healthy after [0-9]* s: https://127.0.0.1:8443/health' <<<"$O4" \
     && pass "boot 3: the unit's health wait asked https://127.0.0.1:8443/health (/etc/default/accomplishments-validator)" \
     || fail "boot 3: $(grep '^health-wait' <<<"$O4")"
-grep -q '^restarts: 0$' <<<"$O4" && pass "boot 3: the first start already used the user-data (no restart)" \
-    || fail "boot 3: $(grep '^restarts' <<<"$O4")"
+grep -q '^restarts: 0$' <<<"$O4" && pass "boot 3: no start failed (no automatic restart)" || fail "boot 3: $(grep '^restarts' <<<"$O4")"
+# What the walk-through has the operator read over SSH (the same commands as docs/operations.md).
+O5=$(g sudo bash -s <<'EOS'
+set -u
+echo "gui-8384: $(ss -Hltn 'sport = :8384' | awk '{print $4}' | sort -u | tr '\n' ' ')"
+echo "redirect: $(nft list ruleset 2>/dev/null | grep -c 'tcp dport 443 redirect to :8443')"
+echo "journal-fingerprint: $(journalctl -b -u accomplishments-validator -o cat | grep -o 'SHA-256 fingerprint [0-9A-F:]*' | tail -1)"
+echo "setup-token: $(journalctl -b -u accomplishments-validator -o cat | sed -n 's/.*one-time setup token: \([^ ]*\).*/\1/p' | tail -1)"
+echo "device-id: $(journalctl -u accomplishments-validator -o cat | sed -n "s/.*the appliance's Syncthing device id is \([A-Z0-9-]*\).*/\1/p" | tail -1)"
+echo "syncthing-unit: $(systemctl is-active accomplishments-validator-syncthing.service)"
+EOS
+)
+echo "$O5" | sed 's/^/  guest: /'; echo "$O5" >> "$L/guest-boot3.txt"
+[ "$(sed -n 's/^gui-8384: //p' <<<"$O5")" = "127.0.0.1:8384 " ] && pass "boot 3: Syncthing's GUI/REST listens on 127.0.0.1:8384 only" \
+    || fail "boot 3: Syncthing's GUI/REST: $(grep '^gui-8384' <<<"$O5")"
+grep -q '^redirect: 1$' <<<"$O5" && pass "boot 3: nftables redirects 443 to 8443" || fail "boot 3: $(grep '^redirect' <<<"$O5")"
+grep -q "^journal-fingerprint: SHA-256 fingerprint $FP_CONSOLE\$" <<<"$O5" \
+    && pass "boot 3: the service's log names the same fingerprint" || fail "boot 3: $(grep '^journal-fingerprint' <<<"$O5")"
 curl -sf "${HTTPS[@]}" "$BASE/api/keys/current" > "$L/key-boot3.asc"
 SIGNING=$(gpg -q --homedir "$T/gnupg-check" --import "$L/key-boot3.asc" 2>/dev/null; \
     gpg --homedir "$T/gnupg-check" --with-colons --list-keys | awk -F: '$1=="fpr"{print $10; exit}')
 [ -n "$IMPORTED" ] && [ "$SIGNING" = "$IMPORTED" ] && pass "boot 3: the imported key signs ($IMPORTED)" \
     || fail "boot 3: /api/keys/current is $SIGNING, not the imported $IMPORTED"
-J=$T/cookies; CSRF=$(curl -sf "${HTTPS[@]}" -c "$J" "$BASE/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p')
+# The first admin, as the walk-through says: the setup token from the journal, /setup over HTTPS on 443, log in.
+SETUP_TOKEN=$(sed -n 's/^setup-token: //p' <<<"$O5")
+ADMIN_PW=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+J=$T/cookies; csrf_of() { sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1; }
+CSRF=$(curl -sf "${HTTPS[@]}" -c "$J" "$BASE/setup" | csrf_of)
+scode=$(curl -s "${HTTPS[@]}" -b "$J" -c "$J" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$CSRF" \
+    --data-urlencode "token=$SETUP_TOKEN" --data-urlencode username=admin --data-urlencode "password=$ADMIN_PW" "$BASE/setup")
+CSRF=$(curl -sf "${HTTPS[@]}" -b "$J" -c "$J" "$BASE/login" | csrf_of)
 code=$(curl -s "${HTTPS[@]}" -b "$J" -c "$J" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$CSRF" \
-    --data-urlencode username=admin --data-urlencode password=change-me "$BASE/login")
+    --data-urlencode username=admin --data-urlencode "password=$ADMIN_PW" "$BASE/login")
 page=$(curl -s "${HTTPS[@]}" -b "$J" -o /dev/null -w '%{http_code}' "$BASE/")
-[ "$code" = 303 ] && [ "$page" = 200 ] && pass "boot 3: the first admin of 10-web-admin.yaml logs in over HTTPS (dashboard 200)" \
-    || fail "boot 3: login answered $code, the dashboard $page"
+[ -n "$SETUP_TOKEN" ] && [ "$scode" = 303 ] && [ "$code" = 303 ] && [ "$page" = 200 ] \
+    && pass "boot 3: the first admin is made with the setup token from the journal and logs in over HTTPS on 443 (dashboard 200)" \
+    || fail "boot 3: setup token '${SETUP_TOKEN:0:4}…': /setup answered $scode, /login $code, the dashboard $page"
+
+# Issue 11: a user's Syncthing (on the host: a throwaway home, loopback only) shares a folder with a trophy with
+# the appliance's Syncthing through the forwarded sync port; the appliance accepts it by its policy, validates
+# it, and the signed .trophy.asc syncs back into the user's folder, where gpg verifies it.
+DEVICE=$(sed -n 's/^device-id: //p' <<<"$O5")
+if [ "$(sed -n 's/^syncthing-unit: //p' <<<"$O5")" = active ] && [ -n "$DEVICE" ]; then
+    pass "boot 3: the appliance's Syncthing runs; the journal names its device id ($DEVICE)"
+    S=$T/syncthing; mkdir -p "$S/home" "$S/folder/mysite"
+    printf '[trophy]\nversion = 0.2\nid = mysite/joined\ndate-accomplished = %s\nneeds-signing = true\n' \
+        "$(date -u '+%Y-%m-%d %H:%M')" > "$S/folder/mysite/joined.trophy"
+    printf 'a file the appliance never pulls\n' > "$S/folder/notes.txt"
+    ST_GUI=$(free_port); ST_LISTEN=$(free_port); ST_KEY=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    syncthing generate --home="$S/home" --no-default-folder --skip-port-probing > "$S/generate.log" 2>&1
+    python3 - "$S/home/config.xml" "$ST_GUI" "$ST_LISTEN" "$ST_KEY" <<'EOP'
+import sys, xml.etree.ElementTree as ET
+path, gui, listen, key = sys.argv[1:]
+t = ET.parse(path); r = t.getroot(); o = r.find('options')
+def opt(name, value):
+    e = o.find(name)
+    if e is None: e = ET.SubElement(o, name)
+    e.text = value
+for e in o.findall('listenAddress'): o.remove(e)
+ET.SubElement(o, 'listenAddress').text = f'tcp://127.0.0.1:{listen}'
+for k, v in [('globalAnnounceEnabled', 'false'), ('localAnnounceEnabled', 'false'), ('relaysEnabled', 'false'),
+             ('natEnabled', 'false'), ('urAccepted', '-1'), ('crashReportingEnabled', 'false'),
+             ('startBrowser', 'false'), ('setLowPriority', 'false'), ('autoUpgradeIntervalH', '0'),
+             ('reconnectionIntervalS', '2')]:
+    opt(k, v)
+g = r.find('gui'); g.find('address').text = f'127.0.0.1:{gui}'; g.find('apikey').text = key
+t.write(path)
+EOP
+    STNODEFAULTFOLDER=1 syncthing serve --home="$S/home" --no-browser --no-restart --no-upgrade > "$S/serve.log" 2>&1 &
+    STPID=$!
+    st() { curl -sf --max-time 10 -H "X-API-Key: $ST_KEY" "$@"; }
+    STAPI=http://127.0.0.1:$ST_GUI/rest
+    end=$((SECONDS+60)); until st "$STAPI/system/ping" >/dev/null 2>&1 || [ $SECONDS -ge $end ]; do sleep 1; done
+    MYID=$(st "$STAPI/system/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["myID"])')
+    FOLDER="accomplishments-$(cat /proc/sys/kernel/random/uuid)"
+    t=$SECONDS
+    st -X POST -H 'Content-Type: application/json' "$STAPI/config/devices" -d "{\"deviceID\": \"$DEVICE\",
+        \"name\": \"validator-test\", \"addresses\": [\"tcp://127.0.0.1:$SYNC_PORT\"], \"introducer\": false,
+        \"autoAcceptFolders\": false}" >/dev/null
+    st -X POST -H 'Content-Type: application/json' "$STAPI/config/folders" -d "{\"id\": \"$FOLDER\",
+        \"label\": \"trophies\", \"path\": \"$S/folder\", \"type\": \"sendreceive\",
+        \"devices\": [{\"deviceID\": \"$MYID\"}, {\"deviceID\": \"$DEVICE\"}], \"fsWatcherEnabled\": true,
+        \"rescanIntervalS\": 5}" >/dev/null
+    SASC=$S/folder/mysite/joined.trophy.asc; end=$((SECONDS+300))
+    while [ ! -s "$SASC" ] && [ $SECONDS -lt $end ]; do sleep 1; done
+    if [ -s "$SASC" ]; then
+        note "boot 3: the user's trophy came back signed through Syncthing $((SECONDS-t)) s after the user shared the folder"
+        cp "$SASC" "$L/syncthing-joined.trophy.asc"
+        if gpg --homedir "$T/gnupg-check" --status-fd 1 --verify < "$SASC" 2>/dev/null | grep -q "^\[GNUPG:\] VALIDSIG $IMPORTED"; then
+            pass "boot 3: the .trophy.asc synced back to the user's folder verifies with gpg against /api/keys/current"
+        else fail "boot 3: gpg --verify of the synced .trophy.asc"; fi
+        grep -q "$MYID" "$SASC" && pass "boot 3: the signature binds the trophy to the user's device id" \
+            || fail "boot 3: the synced .trophy.asc does not name the user's device id $MYID"
+        g "sudo find /var/lib/accomplishments-validator/syncthing/shares -name notes.txt" 2>/dev/null | grep -q . \
+            && fail "boot 3: the appliance pulled notes.txt (the .stignore allow-list did not hold)" \
+            || pass "boot 3: only the trophy layout was pulled (notes.txt stayed on the user's side)"
+    else
+        fail "boot 3: no mysite/joined.trophy.asc in the user's Syncthing folder within 300 s"
+        g "sudo journalctl -u accomplishments-validator -u accomplishments-validator-syncthing --no-pager | tail -40" || true
+        tail -20 "$S/serve.log"
+    fi
+    kill "$STPID" 2>/dev/null || true; wait "$STPID" 2>/dev/null || true; STPID=""
+else
+    fail "boot 3: the appliance's Syncthing: $(grep -E '^(syncthing-unit|device-id)' <<<"$O5" | tr '\n' ' ')"
+fi
 poweroff
 echo "boot-test: $FAILS failure(s); logs in $L"
 [ "$FAILS" = 0 ]
