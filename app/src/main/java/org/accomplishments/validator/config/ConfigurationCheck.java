@@ -240,7 +240,17 @@ public final class ConfigurationCheck {
         return false;
     }
 
+    /**
+     * Read by the systemd unit's health wait (libexec/wait-healthy), not by the service; they reach the service's
+     * environment only because both run from the same unit, so they are not mistyped settings.
+     */
+    private static final java.util.Set<String> UNIT_VARIABLES = java.util.Set.of("VALIDATOR_HEALTH_URL",
+            "VALIDATOR_HEALTH_TIMEOUT");
+
     private boolean knownVariable(String name) {
+        if (UNIT_VARIABLES.contains(name)) {
+            return true;
+        }
         for (String k : defaults.keySet()) {
             if (k.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT).equals(name)) {
                 return true;
