@@ -24,7 +24,8 @@ public class ScriptRunnerFactory {
             ScriptSettings defaults = ScriptSettings.defaults(work, python);
             return new LogicScriptRunner(defaults.withTimeout(settings.getScriptTimeout())
                     .withOutputCapBytes(settings.getScriptOutputCap())
-                    .withMaxConcurrent(settings.getScriptConcurrency()));
+                    .withMaxConcurrent(settings.getScriptConcurrency())
+                    .withMemoryReserveBytes(Math.max(0, settings.scriptMemoryReserveBytes())));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the logic-script directories under " + dataDir, e);
         }
