@@ -214,13 +214,9 @@ final class ProcessTreeKiller {
             this.first = scriptPid;
         }
 
-        /** The candidate pids now, or empty when they are to be found by listing /proc and asking {@link #covers}. */
-        Optional<long[]> candidates() {
-            Optional<Long> last = readLong(LAST_PID);
-            if (last.isEmpty()) {
-                return Optional.empty();
-            }
-            long count = last.get() >= first ? last.get() - first : pidMax - first + last.get();
+        /** The candidate pids up to {@code last}, or empty when they are to be found by listing /proc. */
+        Optional<long[]> candidates(long last) {
+            long count = last >= first ? last - first : pidMax - first + last;
             if (count < 0 || count > PROBE_LIMIT) {
                 return Optional.empty();
             }
@@ -238,9 +234,13 @@ final class ProcessTreeKiller {
             return lastNow >= first ? pid >= first && pid <= lastNow : pid >= first || pid <= lastNow;
         }
 
-        long lastNow() {
-            // Without ns_last_pid nothing can be excluded: every pid is a candidate.
-            return readLong(LAST_PID).orElse(first - 1 > 0 ? first - 1 : pidMax);
+        /** The last pid handed out; without ns_last_pid nothing can be excluded (the window is every pid). */
+        Optional<Long> last() {
+            return readLong(LAST_PID);
+        }
+
+        long everything() {
+            return first - 1 > 0 ? first - 1 : pidMax;
         }
     }
 
@@ -259,15 +259,24 @@ final class ProcessTreeKiller {
         }
     }
 
-    /** Live (not zombie) processes of this run: in its group or session, or carrying its directory. */
+    /**
+     * Live (not zombie) processes of this run: in its group or session, or carrying its directory.
+     *
+     * <p>The marker (environment and cwd, two more reads) is only looked at for a process whose session began
+     * inside the window. A process can only stay in its parent's session or start its own with {@code setsid()},
+     * which makes the session id its own pid: so a run's process is either in the script's session or in one
+     * whose id was handed out after the script's. The neighbours' processes, in their older sessions, then cost
+     * one read of {@code stat} each.
+     */
     private static List<Member> scan(long self, long pgid, String home, String tmp, Path workDir, PidWindow window) {
         List<Member> found = new ArrayList<>();
-        Optional<long[]> probe = window.candidates();
+        Optional<Long> known = window.last();
+        long last = known.orElse(window.everything());
+        Optional<long[]> probe = known.flatMap(window::candidates);
         if (probe.isPresent()) {
-            examine(probe.get(), self, pgid, home, tmp, workDir, found);
+            examine(probe.get(), self, pgid, home, tmp, workDir, window, last, found);
             return found;
         }
-        long lastNow = window.lastNow();
         List<Long> listed = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC)) {
             for (Path dir : procs) {
@@ -277,7 +286,7 @@ final class ProcessTreeKiller {
                 }
                 try {
                     long pid = Long.parseLong(name);
-                    if (window.covers(pid, lastNow)) {
+                    if (window.covers(pid, last)) {
                         listed.add(pid);
                     }
                 } catch (NumberFormatException e) {
@@ -287,12 +296,13 @@ final class ProcessTreeKiller {
         } catch (IOException | SecurityException e) {
             // No /proc (not Linux): only the group kill and the descendants net apply.
         }
-        examine(listed.stream().mapToLong(Long::longValue).toArray(), self, pgid, home, tmp, workDir, found);
+        examine(listed.stream().mapToLong(Long::longValue).toArray(), self, pgid, home, tmp, workDir, window, last,
+                found);
         return found;
     }
 
     private static void examine(long[] pids, long self, long pgid, String home, String tmp, Path workDir,
-                                List<Member> found) {
+                                PidWindow window, long last, List<Member> found) {
         for (long pid : pids) {
             if (pid == self) {
                 continue;
@@ -312,7 +322,10 @@ final class ProcessTreeKiller {
             }
             long pgrp = stat.get()[2];
             long session = stat.get()[3];
-            if (pgrp == pgid || session == pgid || carriesMarker(dir, home, tmp) || livesIn(dir, workDir)) {
+            if (pgrp == pgid || session == pgid) {
+                found.add(new Member(pid, pgrp));
+            } else if (window.covers(session, last) && session != pgid
+                    && (carriesMarker(dir, home, tmp) || livesIn(dir, workDir))) {
                 found.add(new Member(pid, pgrp));
             }
         }
