@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  *       that changed process group but are still below the script.</li>
  *   <li><b>The run's marker.</b> A daemon that calls {@code setsid} ({@code (setsid sleep 600 &)}) leaves both the
  *       group and the tree. But it inherited the run's environment, whose {@code HOME} and {@code TMPDIR} are the
- *       run's unique working directory, and usually its working directory. A sweep of {@code /proc} kills every
- *       live process whose environment or cwd carries that directory, repeating until a sweep finds none.</li>
+ *       run's unique working directory, and usually its working directory. A sweep of the pids handed out since
+ *       the script started ({@link PidWindow}) kills every live process whose environment or cwd carries that
+ *       directory, repeating until a sweep finds none.</li>
  * </ol>
  * What still escapes: a process that clears its environment, changes directory and starts a new session, i.e. a
  * script deliberately hiding (the scripts are the admin's, the threat is hostile <em>inputs</em>). The systemd unit's
