@@ -66,14 +66,19 @@ final class AdaptiveLimit {
         this.windowCpuTicks = cpuTicks().orElse(0L);
     }
 
-    /** Blocks until a run may start; re-evaluates the limit while it waits. */
+    /**
+     * Blocks until a run may start; a caller that has to wait first re-evaluates the limit. One untimed wait in
+     * the fair queue, so waiters keep their arrival order (a timed wait that expired would rejoin at the tail).
+     */
     void acquire() throws InterruptedException {
         synchronized (lock) {
             waiting++;
         }
         try {
-            while (!gate.tryAcquire(WINDOW_NANOS, TimeUnit.NANOSECONDS)) {
+            // tryAcquire with a timeout, even 0, honours the fair queue; the untimed tryAcquire() would barge.
+            if (!gate.tryAcquire(0, TimeUnit.NANOSECONDS)) {
                 adjust();
+                gate.acquire();
             }
         } finally {
             synchronized (lock) {
