@@ -105,7 +105,7 @@ public class ValidationPipeline implements AutoCloseable {
         this.dependencyPolicy = settings.getDependencies().policy();
         this.node = nodeName();
         this.lease = settings.getScriptTimeout().plus(Duration.ofMinutes(2));
-        int workerCount = Math.max(1, settings.getWorkers());
+        int workerCount = settings.effectiveWorkers();
         this.slots = new Semaphore(workerCount);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerCount, r -> daemon(r, "validation-" + n.incrementAndGet()));
@@ -157,7 +157,7 @@ public class ValidationPipeline implements AutoCloseable {
                 // every user's share. Validate nothing until a reload finds a collection; /health says why.
                 return;
             }
-            int batch = Math.max(8, settings.getWorkers() * 8);
+            int batch = Math.max(8, settings.effectiveWorkers() * 8);
             while (running) {
                 int submitted = 0;
                 for (TrophyRow row : ledger.due(batch)) {

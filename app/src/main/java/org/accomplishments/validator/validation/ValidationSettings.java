@@ -8,10 +8,11 @@ import java.time.Duration;
 @ConfigurationProperties("validator.validation")
 public class ValidationSettings {
     private Duration processInterval = Duration.ofSeconds(15);
-    private int workers = 8;
+    private int workers = 0;
     private Duration scriptTimeout = Duration.ofSeconds(60);
     private int scriptOutputCap = 65536;
-    private int scriptConcurrency = 4;
+    private int scriptConcurrency = 64;
+    private String scriptMemoryReserve = "256MB";
     private NotYet notYet = new NotYet();
     private Errors errors = new Errors();
     private Dependencies dependencies = new Dependencies();
@@ -30,6 +31,30 @@ public class ValidationSettings {
 
     public void setWorkers(int workers) {
         this.workers = workers;
+    }
+
+    /**
+     * Trophies worked on at once: {@code workers}, or when 0 (the default) enough that the script runner's
+     * adaptive limit is never starved: its ceiling plus the cores (threads that sign, write and read the ledger).
+     */
+    public int effectiveWorkers() {
+        if (workers > 0) {
+            return workers;
+        }
+        return Math.max(1, scriptConcurrency) + Runtime.getRuntime().availableProcessors();
+    }
+
+    public String getScriptMemoryReserve() {
+        return scriptMemoryReserve;
+    }
+
+    /** {@code script-memory-reserve} in bytes (a size such as 256MB; 0 turns the memory signal off). */
+    public long scriptMemoryReserveBytes() {
+        return org.accomplishments.validator.storage.ByteSize.parse(scriptMemoryReserve);
+    }
+
+    public void setScriptMemoryReserve(String scriptMemoryReserve) {
+        this.scriptMemoryReserve = scriptMemoryReserve;
     }
 
     public Duration getScriptTimeout() {

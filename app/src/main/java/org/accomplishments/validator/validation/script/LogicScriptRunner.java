@@ -12,10 +12,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,22 +28,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LogicScriptRunner {
     private static final System.Logger LOG = System.getLogger(LogicScriptRunner.class.getName());
-    /** How long to wait for the output pumps after the tree is dead; they end as soon as the pipes close. */
+    /** How long to wait for the killed script to be reaped. */
     private static final long PUMP_GRACE_MS = 2_000;
     /** How util-linux setsid reports that it could not exec the script (it exits 126 or 127 then). */
     private static final String SETSID_EXEC_FAILURE = "setsid: failed to execute ";
 
     private final ScriptSettings settings;
-    private final Semaphore slots;
+    private final AdaptiveLimit slots;
 
     public LogicScriptRunner(ScriptSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        // Fair, so a burst of trophies is served in arrival order and no run starves.
-        this.slots = new Semaphore(settings.maxConcurrent(), true);
+        // Fair, so a burst of trophies is served in arrival order and no run starves; adaptive up to the ceiling.
+        this.slots = new AdaptiveLimit(settings.maxConcurrent(), settings.memoryReserveBytes());
     }
 
     public ScriptSettings settings() {
         return settings;
+    }
+
+    /** How many scripts may run at once right now (adapted between the core count and the ceiling). */
+    public int concurrencyLimit() {
+        return slots.limit();
     }
 
     public ScriptRun run(ScriptInvocation invocation) {
@@ -66,10 +69,11 @@ public final class LogicScriptRunner {
             return new ScriptRun(new ScriptOutcome.Cancelled("interrupted while waiting for a free script slot"),
                     "", "", 0, 0, Duration.ZERO, 0);
         }
+        long started = System.nanoTime();
         try {
             return runInSlot(invocation);
         } finally {
-            slots.release();
+            slots.release(System.nanoTime() - started);
         }
     }
 
@@ -99,8 +103,6 @@ public final class LogicScriptRunner {
         pb.directory(workDir.toFile());
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 
-        // Processes that exist before the run cannot belong to it: the sweeps after the run skip them.
-        Set<Long> before = ProcessTreeKiller.pidsNow();
         long startNanos = System.nanoTime();
         Process process;
         try {
@@ -110,34 +112,45 @@ public final class LogicScriptRunner {
         }
         TailBuffer out = new TailBuffer(settings.outputCapBytes());
         TailBuffer err = new TailBuffer(settings.outputCapBytes());
-        Thread outPump = pump(process.getInputStream(), out, "script-stdout-" + process.pid());
-        Thread errPump = pump(process.getErrorStream(), err, "script-stderr-" + process.pid());
+        OutputDrain drain = new OutputDrain(process.getInputStream(), out, process.getErrorStream(), err);
 
-        ScriptOutcome outcome;
-        int strays;
+        ScriptOutcome outcome = null;
         boolean interrupted = false;
+        long deadline = startNanos + settings.timeout().toNanos();
         try {
-            boolean exited = process.waitFor(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
-            outcome = exited ? null : new ScriptOutcome.TimedOut(settings.timeout());
+            // The calling thread is the reader: no pump threads. It drains both pipes whenever it wakes and waits
+            // for the exit in between; the JDK wakes waitFor at once when the script exits.
+            long pause = OutputDrain.MIN_PAUSE_NANOS;
+            while (true) {
+                boolean moved = drain.drainAvailable();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    outcome = process.isAlive() ? new ScriptOutcome.TimedOut(settings.timeout()) : null;
+                    break;
+                }
+                // A full pipe blocks the writer: come back soon while output flows, rarely while it does not.
+                pause = moved ? OutputDrain.MIN_PAUSE_NANOS : Math.min(pause * 2, OutputDrain.MAX_PAUSE_NANOS);
+                if (process.waitFor(Math.min(left, pause), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
             interrupted = true;
             outcome = new ScriptOutcome.Cancelled("interrupted while the script was running");
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         // Always, also after a normal exit: a finished run leaves no process behind (background jobs, daemons).
-        strays = ProcessTreeKiller.killTree(process, workDir, before);
+        int strays = ProcessTreeKiller.killTree(process, workDir);
         try {
             // SIGKILLed, so this is immediate unless the kernel holds it in an uninterruptible wait; bounded anyway.
             process.waitFor(PUMP_GRACE_MS, TimeUnit.MILLISECONDS);
-            outPump.join(PUMP_GRACE_MS);
-            errPump.join(PUMP_GRACE_MS);
         } catch (InterruptedException e) {
             interrupted = true;
         }
-        if (outPump.isAlive() || errPump.isAlive()) {
-            // A process we could not find still holds the pipe. The pump threads are daemons and end when it does.
-            LOG.log(System.Logger.Level.WARNING, "output of {0} still held open by an unknown process", script);
-        }
+        // The writers are dead (or an unknown process still holds a pipe): what is in the pipes is all we take,
+        // without a read that could block on such a holder.
+        drain.drainAvailable();
+        drain.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -197,23 +210,6 @@ public final class LogicScriptRunner {
         // Private to the service user: other local users must not read what a script fetched about a stranger.
         return Files.createTempDirectory(settings.workRoot(), "run-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-
-    private static Thread pump(InputStream in, TailBuffer into, String name) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    into.write(buf, 0, n);
-                }
-            } catch (IOException closed) {
-                // The pipe was closed under us; what we have is what there is.
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     /**

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  *       that changed process group but are still below the script.</li>
  *   <li><b>The run's marker.</b> A daemon that calls {@code setsid} ({@code (setsid sleep 600 &)}) leaves both the
  *       group and the tree. But it inherited the run's environment, whose {@code HOME} and {@code TMPDIR} are the
- *       run's unique working directory, and usually its working directory. A sweep of {@code /proc} kills every
- *       live process whose environment or cwd carries that directory, repeating until a sweep finds none.</li>
+ *       run's unique working directory, and usually its working directory. A sweep of the pids handed out since
+ *       the script started ({@link PidWindow}) kills every live process whose environment or cwd carries that
+ *       directory, repeating until a sweep finds none.</li>
  * </ol>
  * What still escapes: a process that clears its environment, changes directory and starts a new session, i.e. a
  * script deliberately hiding (the scripts are the admin's, the threat is hostile <em>inputs</em>). The systemd unit's
@@ -104,28 +105,38 @@ final class ProcessTreeKiller {
      * Kills the script (if still running) and everything it left behind. Returns how many processes other than the
      * script itself were found and killed.
      *
-     * @param script   the started script; its pid is its process-group id
-     * @param workDir  the run's unique working directory, the marker its processes carry
-     * @param existing the pids that existed before the script was started ({@link #pidsNow()}): none of them can
-     *                 be the run's, so only newer processes are examined (reading every process's environment
-     *                 after every run cost more than the rest of a validation). A pid the kernel recycled within
-     *                 one run would be missed; Linux hands out pids in increasing order up to pid_max first.
+     * <p>What it costs is what the run did. Only pids the kernel handed out after the script's own are examined
+     * ({@link PidWindow}): a trivial script that exited with nothing behind costs one read of
+     * {@code /proc/sys/kernel/ns_last_pid} and a failed open per pid other processes took meanwhile, instead of a
+     * sweep of every process on the machine. {@code ProcessHandle.descendants()} (itself a sweep of all of
+     * {@code /proc}) is only taken while the script is still alive: after it exited, its children have been
+     * re-parented and are no descendants any more, so the window's scan is the net that finds them.
+     *
+     * @param script  the started script; its pid is its process-group id
+     * @param workDir the run's unique working directory, the marker its processes carry
      */
-    static int killTree(Process script, Path workDir, Set<Long> existing) {
+    static int killTree(Process script, Path workDir) {
         long pgid = script.pid();
         String home = "HOME=" + workDir;
         String tmp = "TMPDIR=" + workDir;
         Set<Long> strays = new LinkedHashSet<>();
         long self = ProcessHandle.current().pid();
+        PidWindow window = new PidWindow(pgid);
 
         // Taken first: once the script dies its children are re-parented and no longer its descendants.
         List<ProcessHandle> descendants = new ArrayList<>();
-        script.descendants().forEach(descendants::add);
-        descendants.forEach(d -> strays.add(d.pid()));
-
         boolean scriptAlive = script.isAlive();
-        List<Member> before = scan(self, pgid, home, tmp, workDir, existing);
+        if (scriptAlive) {
+            script.descendants().forEach(descendants::add);
+            descendants.forEach(d -> strays.add(d.pid()));
+        }
+
+        List<Member> before = scan(self, pgid, home, tmp, workDir, window);
         before.forEach(m -> strays.add(m.pid));
+        if (!scriptAlive && before.isEmpty() && descendants.isEmpty()) {
+            // Nothing of the run was alive at the scan, so nothing of it can have been started since: done.
+            return 0;
+        }
         // Once the script has exited and been reaped its pid (= pgid) could in theory be reused. Then only signal
         // the group when a live member proves the id is still ours (a member keeps the id from being reallocated).
         boolean groupAlive = scriptAlive || before.stream().anyMatch(m -> m.pgrp == pgid);
@@ -133,12 +144,12 @@ final class ProcessTreeKiller {
             killGroup(pgid);
         }
         // Through the handle, not Process.destroyForcibly(): that one also closes our ends of the pipes, and output
-        // the pumps have not read yet (a script that printed and exited a moment ago) would be lost.
+        // not read yet (a script that printed and exited a moment ago) would be lost.
         script.toHandle().destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
 
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            List<Member> found = scan(self, pgid, home, tmp, workDir, existing);
+            List<Member> found = scan(self, pgid, home, tmp, workDir, window);
             found.removeIf(m -> m.pid == pgid && !script.isAlive());
             if (found.isEmpty()) {
                 break;
@@ -185,67 +196,140 @@ final class ProcessTreeKiller {
     private record Member(long pid, long pgrp) {
     }
 
-    /** The pids alive now (a directory listing of /proc, no file read). */
-    static Set<Long> pidsNow() {
-        Set<Long> pids = new java.util.HashSet<>();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC)) {
-            for (Path dir : procs) {
-                String name = dir.getFileName().toString();
-                if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
-                    try {
-                        pids.add(Long.parseLong(name));
-                    } catch (NumberFormatException ignored) {
-                        // not a process
-                    }
-                }
-            }
-        } catch (IOException | SecurityException e) {
-            // no /proc: nothing to skip
+    /**
+     * The pids a run's processes can have: those the kernel handed out after the script's own, up to the last one
+     * handed out when the window is read. Linux allocates pids in increasing order and wraps at pid_max, so every
+     * process the script started (and everything those started) lies in (script pid, last pid], modulo one wrap.
+     * A window too wide to probe pid by pid (a wrap, a busy machine, or no {@code ns_last_pid}) is read as a
+     * listing of {@code /proc} filtered by the window.
+     */
+    static final class PidWindow {
+        private static final Path LAST_PID = Path.of("/proc/sys/kernel/ns_last_pid");
+        private static final Path PID_MAX = Path.of("/proc/sys/kernel/pid_max");
+        /** Above this many candidate pids a directory listing is cheaper than one failed open per pid. */
+        private static final long PROBE_LIMIT = 512;
+        private static final long pidMax = readLong(PID_MAX).orElse(4_194_304L);
+        private final long first;
+
+        PidWindow(long scriptPid) {
+            this.first = scriptPid;
         }
-        return pids;
+
+        /** The candidate pids up to {@code last}, or empty when they are to be found by listing /proc. */
+        Optional<long[]> candidates(long last) {
+            long count = last >= first ? last - first : pidMax - first + last;
+            if (count < 0 || count > PROBE_LIMIT) {
+                return Optional.empty();
+            }
+            long[] pids = new long[(int) count];
+            long pid = first;
+            for (int i = 0; i < count; i++) {
+                pid = pid >= pidMax - 1 ? 1 : pid + 1;
+                pids[i] = pid;
+            }
+            return Optional.of(pids);
+        }
+
+        /** Whether a pid can be the run's (including the script itself). */
+        boolean covers(long pid, long lastNow) {
+            return lastNow >= first ? pid >= first && pid <= lastNow : pid >= first || pid <= lastNow;
+        }
+
+        /** The last pid handed out; without ns_last_pid nothing can be excluded (the window is every pid). */
+        Optional<Long> last() {
+            return readLong(LAST_PID);
+        }
+
+        long everything() {
+            return first - 1 > 0 ? first - 1 : pidMax;
+        }
     }
 
-    /** Live (not zombie) processes of this run: in its group or session, or carrying its directory. */
-    private static List<Member> scan(long self, long pgid, String home, String tmp, Path workDir,
-                                     Set<Long> existing) {
+    /**
+     * A number from a sysctl file, in one read: sysctl files answer only a read at offset 0, so the JDK's
+     * {@code Files.readString} (which reads a zero-sized file a byte at first) would see just the first digit.
+     */
+    static Optional<Long> readLong(Path file) {
+        byte[] buf = new byte[32];
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+            int n = in.read(buf);
+            return n <= 0 ? Optional.empty()
+                    : Optional.of(Long.parseLong(new String(buf, 0, n, StandardCharsets.US_ASCII).trim()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Live (not zombie) processes of this run: in its group or session, or carrying its directory.
+     *
+     * <p>The marker (environment and cwd, two more reads) is only looked at for a process whose session began
+     * inside the window. A process can only stay in its parent's session or start its own with {@code setsid()},
+     * which makes the session id its own pid: so a run's process is either in the script's session or in one
+     * whose id was handed out after the script's. The neighbours' processes, in their older sessions, then cost
+     * one read of {@code stat} each.
+     */
+    private static List<Member> scan(long self, long pgid, String home, String tmp, Path workDir, PidWindow window) {
         List<Member> found = new ArrayList<>();
+        Optional<Long> known = window.last();
+        long last = known.orElse(window.everything());
+        Optional<long[]> probe = known.flatMap(window::candidates);
+        if (probe.isPresent()) {
+            examine(probe.get(), self, pgid, home, tmp, workDir, window, last, found);
+            return found;
+        }
+        List<Long> listed = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC)) {
             for (Path dir : procs) {
                 String name = dir.getFileName().toString();
                 if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
                     continue;
                 }
-                long pid;
                 try {
-                    pid = Long.parseLong(name);
+                    long pid = Long.parseLong(name);
+                    if (window.covers(pid, last)) {
+                        listed.add(pid);
+                    }
                 } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (pid == self || existing.contains(pid)) {
-                    continue;
-                }
-                Optional<String> statText = read(dir.resolve("stat"));
-                if (statText.isEmpty()) {
-                    continue; // gone meanwhile
-                }
-                String state = stateOf(statText.get());
-                if (state.equals("Z") || state.equals("X")) {
-                    continue; // already dead; only its parent's wait() can remove it
-                }
-                Optional<long[]> stat = parseStat(statText.get());
-                if (stat.isEmpty()) {
-                    continue;
-                }
-                long pgrp = stat.get()[2];
-                long session = stat.get()[3];
-                if (pgrp == pgid || session == pgid || carriesMarker(dir, home, tmp) || livesIn(dir, workDir)) {
-                    found.add(new Member(pid, pgrp));
+                    // not a process
                 }
             }
         } catch (IOException | SecurityException e) {
             // No /proc (not Linux): only the group kill and the descendants net apply.
         }
+        examine(listed.stream().mapToLong(Long::longValue).toArray(), self, pgid, home, tmp, workDir, window, last,
+                found);
         return found;
+    }
+
+    private static void examine(long[] pids, long self, long pgid, String home, String tmp, Path workDir,
+                                PidWindow window, long last, List<Member> found) {
+        for (long pid : pids) {
+            if (pid == self) {
+                continue;
+            }
+            Path dir = PROC.resolve(Long.toString(pid));
+            Optional<String> statText = read(dir.resolve("stat"));
+            if (statText.isEmpty()) {
+                continue; // no such process (any more)
+            }
+            String state = stateOf(statText.get());
+            if (state.equals("Z") || state.equals("X")) {
+                continue; // already dead; only its parent's wait() can remove it
+            }
+            Optional<long[]> stat = parseStat(statText.get());
+            if (stat.isEmpty()) {
+                continue;
+            }
+            long pgrp = stat.get()[2];
+            long session = stat.get()[3];
+            if (pgrp == pgid || session == pgid) {
+                found.add(new Member(pid, pgrp));
+            } else if (window.covers(session, last) && session != pgid
+                    && (carriesMarker(dir, home, tmp) || livesIn(dir, workDir))) {
+                found.add(new Member(pid, pgrp));
+            }
+        }
     }
 
     private static boolean carriesMarker(Path dir, String home, String tmp) {
