@@ -1,5 +1,6 @@
 package org.accomplishments.validator.cli;
 
+import org.accomplishments.validator.config.StartupRefusal;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -54,13 +55,13 @@ public final class ManPage {
         exit(out, ExitCodes.BINDING_MISMATCH, "verify: wrong share id or owner; collections: nothing found");
         exit(out, ExitCodes.REVOKED, "verify: revoked");
         exit(out, ExitCodes.STALE_REVOCATIONS, "verify: the revocation list is older than one seen before");
-        exit(out, 65, "run: a database the service must not use (corrupt, or missing beside a key)");
+        exit(out, StartupRefusal.DATA, "run: a database the service must not use (corrupt, or missing beside a key)");
         exit(out, ExitCodes.USAGE, "wrong arguments");
         exit(out, ExitCodes.NO_INPUT, "a named file cannot be read");
         exit(out, ExitCodes.FAILURE, "anything else went wrong");
         exit(out, ExitCodes.ALREADY_RUNNING, "run: another service already runs on the data directory (it holds "
                 + "validator.lock); the message names its PID");
-        exit(out, 78, "run: a configuration mistake (named with its file and line or property)");
+        exit(out, StartupRefusal.CONFIG, "run: a configuration mistake (named with its file and line or property)");
         out.append(".SH FILES\n.TP\n.I /etc/accomplishments-validator/validator.yml\nThe configuration "
                 + "(and conf.d/*.yml).\n.TP\n.I /var/lib/accomplishments-validator\nThe data directory of the "
                 + "packaged service: database, keys, shares, backups, validator.lock.\n");
