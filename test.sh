@@ -26,6 +26,8 @@ command -v busctl >/dev/null 2>&1 || missing+=(systemd)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 # The syncthing backend's tests: real Syncthing instances on loopback (Debian 12 ships 1.19.2)
 command -v syncthing >/dev/null 2>&1 || missing+=(syncthing)
+# The alert rules in docs/monitoring: promtool check rules / test rules, and check metrics on a live scrape
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then

@@ -106,7 +106,7 @@ public class CollectionsCommand implements Callable<Integer> {
         return e.id() + "  " + e.version() + "  " + e.name() + "  (" + e.author() + ")";
     }
 
-    @Command(name = "search", description = "Search the index (id, name, description, author); fetched and verified"
+    @Command(name = "search", mixinStandardHelpOptions = true, description = "Search the index (id, name, description, author); fetched and verified"
             + " when --key (or validator.store.key-file) is given, else the last verified copy.")
     static class Search implements Callable<Integer> {
         @picocli.CommandLine.Mixin
@@ -127,7 +127,7 @@ public class CollectionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "info", description = "Show every version of one collection in the index.")
+    @Command(name = "info", mixinStandardHelpOptions = true, description = "Show every version of one collection in the index.")
     static class Info implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Source source = new Source();
@@ -159,7 +159,7 @@ public class CollectionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "install", description = "Verify the index, fetch the pinned commit, check its tree hash and install"
+    @Command(name = "install", mixinStandardHelpOptions = true, description = "Verify the index, fetch the pinned commit, check its tree hash and install"
             + " it into <data-dir>/collections/<id> (atomically). Nothing of the collection runs.")
     static class Install implements Callable<Integer> {
         @picocli.CommandLine.Mixin
@@ -185,7 +185,7 @@ public class CollectionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "update", description = "Install the latest version of every collection installed from the index.")
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Install the latest version of every collection installed from the index.")
     static class Update implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Source source = new Source();
@@ -211,7 +211,7 @@ public class CollectionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", description = "The collections installed from a store.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The collections installed from a store.")
     static class ListInstalled implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
@@ -226,7 +226,7 @@ public class CollectionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "remove", description = "Remove a collection installed from a store.")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a collection installed from a store.")
     static class Remove implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         String id;

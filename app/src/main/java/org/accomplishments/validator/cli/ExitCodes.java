@@ -17,6 +17,11 @@ public final class ExitCodes {
      * {@code --revocations-state} file's, or it carries no serial (the older format) when one is required.
      */
     public static final int STALE_REVOCATIONS = 5;
+    /**
+     * run: another service already runs on this data directory (it holds {@code validator.data-dir/validator.lock});
+     * sysexits EX_TEMPFAIL: it starts once that one is stopped.
+     */
+    public static final int ALREADY_RUNNING = 75;
     /** Wrong arguments. */
     public static final int USAGE = 64;
     /** A named file cannot be read. */

@@ -40,7 +40,7 @@ public class KeysCommand implements Callable<Integer> {
                 + k.retiredAt().map(r -> "  retired " + r).orElse("");
     }
 
-    @Command(name = "list", description = "List the keys: fingerprint, algorithm, status, dates.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the keys: fingerprint, algorithm, status, dates.")
     static class ListKeys implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -49,7 +49,7 @@ public class KeysCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "export", description = "Print the public key (armored) that verifiers pin.")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Print the public key (armored) that verifiers pin.")
     static class Export implements Callable<Integer> {
         @Option(names = "--all", description = "Active and retired keys (what verifies every trophy ever signed).")
         boolean all;
@@ -70,7 +70,7 @@ public class KeysCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rotate", description = "Generate a new active key; the old one stays published as retired.")
+    @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Generate a new active key; the old one stays published as retired.")
     static class Rotate implements Callable<Integer> {
         @Option(names = "--algorithm", defaultValue = "ed25519", description = "ed25519 (default) or rsa3072.")
         String algorithm;
@@ -83,7 +83,7 @@ public class KeysCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "import", description = "Make an existing unprotected OpenPGP secret key (armored or binary) "
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Make an existing unprotected OpenPGP secret key (armored or binary) "
             + "the active key; the previous one stays published as retired.")
     static class Import implements Callable<Integer> {
         @Parameters(paramLabel = "SECRET-KEY-FILE")

@@ -17,7 +17,8 @@ import java.nio.file.Path;
 /**
  * {@code run}: checks the configuration and the data directory first, then starts Micronaut. Anything that stops
  * the start is told in one sentence on stderr (the stack trace only at DEBUG), and the exit code says which kind:
- * 78 a configuration mistake, 65 a database the service must not use, 1 anything else.
+ * 78 a configuration mistake, 65 a database the service must not use, 75 another service already running on the
+ * data directory ({@link DataDirectoryLock}), 1 anything else.
  */
 final class ServiceStart {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceStart.class);
@@ -65,6 +66,7 @@ final class ServiceStart {
             String password = environment.getProperty("datasources.default.password", String.class).orElse("");
             Path backups = Path.of(environment.getProperty("validator.backup.dir", String.class)
                     .orElse(dataDir.resolve("backups").toString()));
+            DataDirectoryLock.acquire(dataDir);
             DataDirectoryCheck.check(dataDir, url, user, password, backups);
         } finally {
             environment.stop();

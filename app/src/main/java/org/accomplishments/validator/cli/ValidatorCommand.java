@@ -8,7 +8,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code java -jar accomplishments-validator.jar [run|verify|keys|restore] ...}. */
-@Command(name = "accomplishments-validator", mixinStandardHelpOptions = true,
+// INHERIT: every subcommand gets -h/--help and -V/--version (with this version provider) too.
+@Command(name = "accomplishments-validator", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = ValidatorCommand.Version.class,
         description = "Validation server for Ubuntu Accomplishments trophies.",
         subcommands = {ValidatorCommand.Run.class, VerifyCommand.class, KeysCommand.class, CollectionsCommand.class,
@@ -29,7 +30,17 @@ public class ValidatorCommand implements Callable<Integer> {
             args = withRun;
         }
         if (args[0].equals("run")) {
-            return ServiceStart.run(Arrays.copyOfRange(args, 1, args.length));
+            String[] runArgs = Arrays.copyOfRange(args, 1, args.length);
+            // Micronaut would take --help for a setting and start the service: answer it here instead.
+            if (Arrays.stream(runArgs).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+                new CommandLine(new ValidatorCommand()).getSubcommands().get("run").usage(System.out);
+                return ExitCodes.GOOD;
+            }
+            if (Arrays.stream(runArgs).anyMatch(a -> a.equals("--version") || a.equals("-V"))) {
+                new CommandLine(new ValidatorCommand()).printVersionHelp(System.out);
+                return ExitCodes.GOOD;
+            }
+            return ServiceStart.run(runArgs);
         }
         // The CLI's stdout is its output (an exported key, a verdict): log lines go to stderr.
         System.setProperty("LOG_TARGET", "System.err");
@@ -55,8 +66,11 @@ public class ValidatorCommand implements Callable<Integer> {
     }
 
     /** Documentation only: {@code run} is dispatched before picocli sees it, so any Micronaut arguments pass. */
-    @Command(name = "run", description = "Start the service (the default). Settings come from the configuration "
-            + "(files, -D system properties, environment variables); see README.md.")
+    @Command(name = "run", mixinStandardHelpOptions = true, description = {"Start the service (the default). Settings "
+            + "come from the configuration (files, -D system properties, environment variables, or arguments such as "
+            + "--micronaut.server.port=8443); see README.md.",
+            "Only one service runs on a data directory: a second start on it exits " + ExitCodes.ALREADY_RUNNING
+                    + " and names the process that holds it."})
     static class Run implements Callable<Integer> {
         @Override
         public Integer call() {

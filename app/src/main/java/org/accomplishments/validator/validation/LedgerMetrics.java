@@ -27,7 +27,8 @@ public class LedgerMetrics {
         for (TrophyState state : TrophyState.values()) {
             String name = state.name().toLowerCase(Locale.ROOT);
             Gauge.builder("validator.trophies", this, m -> m.count(name))
-                    .description("Trophies in the ledger by state").tag("state", name).register(meters);
+                    .description("Trophies in the ledger now, by state (read from the database at most every 5 s); "
+                            + "the dashboard's counts").tag("state", name).register(meters);
         }
     }
 
