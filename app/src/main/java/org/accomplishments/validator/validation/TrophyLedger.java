@@ -113,6 +113,21 @@ public class TrophyLedger {
         return row;
     }
 
+    /**
+     * Marks the signed content of a revoked award as revoked: it leaves the signed count, and the rescan neither
+     * writes its signature again nor takes it for a verdict to reconcile. False when no such row is current (the
+     * file changed or vanished since: its newer row carries its own verdict).
+     */
+    @Transactional
+    public boolean revoked(String shareId, String path, String sha256, String detail) {
+        Optional<TrophyRow> row = trophies.findByShareIdAndPathAndSha256(shareId, path, sha256);
+        if (row.isEmpty() || !(row.get().trophyState() == TrophyState.SIGNED
+                || row.get().trophyState() == TrophyState.SIGNING)) {
+            return false;
+        }
+        return close(row.get(), TrophyState.REVOKED, "revoked", detail);
+    }
+
     /** The rows that describe what is currently at each path of a share (not superseded, not vanished). */
     public List<TrophyRow> current(String shareId) {
         return trophies.findByShareIdAndStateNotInList(shareId, CLOSED);
@@ -220,6 +235,11 @@ public class TrophyLedger {
         }
         event(id, TrophyState.PENDING, "revalidate", detail);
         return trophies.findById(id);
+    }
+
+    /** Whether {@link #requeue} may take a row in this state (the page offers the button only then). */
+    public static boolean revalidatable(TrophyState state) {
+        return RESTARTABLE.contains(state.name());
     }
 
     public List<TrophyEventRow> history(long trophyId) {
