@@ -104,6 +104,10 @@ public class TrophyLedger {
         }
         Optional<TrophyRow> existing = trophies.findByShareIdAndPathAndSha256(shareId, path, sha256);
         if (existing.isPresent()) {
+            if (existing.get().trophyState() == TrophyState.REVOKED) {
+                // Awarded again after a revocation with the very same text: a new award, signed anew.
+                close(existing.get(), TrophyState.SIGNED, "issued", detail);
+            }
             return existing.get();
         }
         TrophyRow row = trophies.save(new TrophyRow(null, shareId, path, sha256, size, now, accomplishmentId,
