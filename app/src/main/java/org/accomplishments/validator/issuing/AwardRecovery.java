@@ -171,6 +171,15 @@ public class AwardRecovery {
                 fail(row, "interrupted by a restart before the trophy was written; its signature was taken back");
                 return;
             }
+            if (ourAsc && read instanceof ShareFolder.ReadResult.Content content && !issued.findRevokedContent(
+                    row.shareId(), row.path(), TrophyRejection.sha256Hex(content.bytes())).isEmpty()) {
+                // A re-issue after a revocation: the new signature is written, the revoked award's trophy not
+                // replaced yet. The signature is taken back; the revoked trophy stays as it was.
+                verdicts.removeOwnSignature(folder, row.path() + ".asc");
+                fail(row, "interrupted by a restart before the revoked award's trophy was replaced; the new "
+                        + "signature was taken back");
+                return;
+            }
             fail(row, read instanceof ShareFolder.ReadResult.Missing
                     ? "interrupted by a restart before anything was written"
                     : "interrupted by a restart; the share holds another file at " + row.path() + ", left as it is");

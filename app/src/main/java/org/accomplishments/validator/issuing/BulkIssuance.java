@@ -389,7 +389,8 @@ public class BulkIssuance {
                           AccomplishmentCatalog catalog, String remote) {
         // Done before a restart? The award names its job and line; the recovery settled it from the disk.
         for (IssuedTrophyRow award : issued.findByBulkRow(job.id(), row.line())) {
-            if (award.state().equals(IssuedTrophyRow.State.ISSUED.name())) {
+            if (award.state().equals(IssuedTrophyRow.State.ISSUED.name())
+                    || award.state().equals(IssuedTrophyRow.State.REVOKED.name())) { // issued, revoked since
                 rows.settle(row.id(), Verdict.ISSUED.name(), "issued #" + award.id(), award.id());
                 return;
             }

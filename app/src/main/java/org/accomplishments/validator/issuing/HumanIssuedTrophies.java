@@ -7,6 +7,7 @@ import org.accomplishments.validator.collection.AccomplishmentCatalog;
 import org.accomplishments.validator.collection.InstalledCollections;
 import org.accomplishments.validator.share.Share;
 import org.accomplishments.validator.share.ShareBackend;
+import org.accomplishments.validator.share.ShareFolder;
 import org.accomplishments.validator.share.ShareRegistry;
 import org.accomplishments.validator.overview.ShareOverview;
 import org.accomplishments.validator.share.ShareRow;
@@ -52,6 +53,8 @@ public class HumanIssuedTrophies {
     private static final Logger LOG = LoggerFactory.getLogger(HumanIssuedTrophies.class);
     public static final int MAX_NOTE = 500;
     public static final int MAX_EVIDENCE = 500;
+    /** Larger than any trophy this class composes (a note and a link of 500 characters each). */
+    private static final long MAX_WRITTEN_TROPHY = 16 * 1024;
     private static final DateTimeFormatter ACCOMPLISHED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneOffset.UTC);
 
@@ -88,9 +91,20 @@ public class HumanIssuedTrophies {
         this.clock = clock;
     }
 
-    /** A checked request, ready to be confirmed: what would be written where. */
+    /**
+     * A checked request, ready to be confirmed: what would be written where. {@code replacing}: the bytes of the
+     * {@code .trophy} the server wrote for a revoked award of it, which this award replaces (null: a new file).
+     */
     public record Draft(Share share, Accomplishment accomplishment, String note, String evidence, String path,
-                        String trophyText) {
+                        String trophyText, byte[] replacing, Long replacesAward) {
+        public Draft(Share share, Accomplishment accomplishment, String note, String evidence, String path,
+                     String trophyText) {
+            this(share, accomplishment, note, evidence, path, trophyText, null, null);
+        }
+
+        public boolean reissue() {
+            return replacing != null;
+        }
     }
 
     public sealed interface Check {
@@ -161,15 +175,30 @@ public class HumanIssuedTrophies {
         if (!issued.findStanding(share.id(), id.get().toString()).isEmpty()) {
             return new Check.Refused(share.owner() + " already has " + id.get() + " (issued, not revoked)", true);
         }
+        byte[] replacing = null;
+        Long replacesAward = null;
         try {
-            if (backend.folder(share).exists(path)) {
-                return new Check.Refused("the share already holds " + path + "; nothing is replaced", true);
+            ShareFolder folder = backend.folder(share);
+            if (folder.exists(path)) {
+                // Only the trophy this server wrote for a revoked award, unchanged, is replaced by a new award:
+                // anything else at that name is the user's (formats.md: never rewrite what the user wrote).
+                ShareFolder.ReadResult read = folder.read(path, MAX_WRITTEN_TROPHY);
+                Optional<IssuedTrophyRow> revoked = read instanceof ShareFolder.ReadResult.Content content
+                        ? issued.findRevokedContent(share.id(), path, TrophyRejection.sha256Hex(content.bytes()))
+                            .stream().findFirst()
+                        : Optional.empty();
+                if (revoked.isEmpty()) {
+                    return new Check.Refused("the share already holds " + path + "; nothing is replaced", true);
+                }
+                replacing = ((ShareFolder.ReadResult.Content) read).bytes();
+                replacesAward = revoked.get().id();
             }
         } catch (IOException e) {
             return new Check.Refused("the share cannot be read: " + e.getMessage());
         }
         String text = trophyText(id.get(), who.name(), cleanNote, cleanEvidence, clock.instant());
-        return new Check.Ready(new Draft(share, accomplishment.get(), cleanNote, cleanEvidence, path, text));
+        return new Check.Ready(new Draft(share, accomplishment.get(), cleanNote, cleanEvidence, path, text,
+                replacing, replacesAward));
     }
 
     /** Checks again (nothing may have changed since the preview) and writes. */
@@ -219,13 +248,18 @@ public class HumanIssuedTrophies {
             commits.flush(); // the intent survives a kill from here on: a restart finds it and checks the files
             CollectionFolder.ensureFolder(share.folder(), id.collection());
             VerdictWriter.Signature signed = verdicts.sign(share, trophy, now);
-            verdicts.writeAward(backend.folder(share), draft.path(), bytes, signed);
+            if (draft.reissue()) {
+                verdicts.rewriteAward(backend.folder(share), draft.path(), draft.replacing(), bytes, signed);
+            } else {
+                verdicts.writeAward(backend.folder(share), draft.path(), bytes, signed);
+            }
             issued.finish(row.id(), IssuedTrophyRow.State.ISSUED.name(), null, signed.signedTextSha256(),
                     signed.fingerprint());
             recordInLedger(who, draft, row.id(), sha256, bytes.length, signed.fingerprint());
             if (auditEach) {
                 audit.record(who.name(), "issued", share.id() + " " + id,
-                        "to " + share.owner() + (draft.note().isEmpty() ? "" : "; note: " + draft.note()), remote);
+                        "to " + share.owner() + (draft.reissue() ? "; again after the revoked #" + draft.replacesAward()
+                                : "") + (draft.note().isEmpty() ? "" : "; note: " + draft.note()), remote);
             }
             LOG.info("issued {} to {} (share {}) by {}", id, share.owner(), share.id(), who.name());
             return new IssueOutcome.Issued(issued.findById(row.id()).orElseThrow());
@@ -278,6 +312,9 @@ public class HumanIssuedTrophies {
             return Optional.of("trophy " + issuedId + " is revoked already or was never completely issued");
         }
         commits.flush(); // a published list names it from now on, so no crash may take the revocation back
+        IssuedTrophyRow award = row.get();
+        ledger.revoked(award.shareId(), award.path(), award.trophySha256(), "award #" + issuedId + " revoked by "
+                + who.name() + "; its signature is in the revocation list and is not written again");
         audit.record(who.name(), "revoked", row.get().shareId() + " " + row.get().accomplishmentId(),
                 "issued #" + issuedId + " to " + row.get().owner() + "; reason: " + clean, remote);
         onRevocation.get().run();

@@ -23,8 +23,8 @@ public interface IssuedTrophyRepository extends CrudRepository<IssuedTrophyRow, 
     long finish(long id, String state, @Nullable String detail, @Nullable String signedTextSha256,
                 @Nullable String signedBy);
 
-    @Query("UPDATE issued_trophy SET revoked_at = :at, revoked_by = :by, revoke_reason = :reason, standing = NULL "
-            + "WHERE id = :id AND revoked_at IS NULL AND state = 'ISSUED'")
+    @Query("UPDATE issued_trophy SET revoked_at = :at, revoked_by = :by, revoke_reason = :reason, standing = NULL, "
+            + "state = 'REVOKED' WHERE id = :id AND revoked_at IS NULL AND state = 'ISSUED'")
     long revoke(long id, Instant at, String by, String reason);
 
     @Query("SELECT serial FROM revocation_serial WHERE id = 1")
@@ -45,6 +45,11 @@ public interface IssuedTrophyRepository extends CrudRepository<IssuedTrophyRow, 
     @Query("SELECT * FROM issued_trophy WHERE share_id = :shareId AND path = :path AND trophy_sha256 = :sha256 "
             + "AND state = 'ISSUED' ORDER BY id DESC")
     List<IssuedTrophyRow> findIssuedContent(String shareId, String path, String sha256);
+
+    /** Revoked awards of one path of a share whose trophy had exactly this content: the file we wrote for them. */
+    @Query("SELECT * FROM issued_trophy WHERE share_id = :shareId AND path = :path AND trophy_sha256 = :sha256 "
+            + "AND state = 'REVOKED' ORDER BY id DESC")
+    List<IssuedTrophyRow> findRevokedContent(String shareId, String path, String sha256);
 
     @Query("SELECT * FROM issued_trophy WHERE bulk_job_id = :jobId AND bulk_line = :line ORDER BY id DESC")
     List<IssuedTrophyRow> findByBulkRow(String jobId, long line);

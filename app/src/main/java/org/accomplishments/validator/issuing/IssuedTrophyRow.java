@@ -21,7 +21,8 @@ public record IssuedTrophyRow(@Id @GeneratedValue @Nullable Long id, String shar
                               @Nullable String revokeReason, @Nullable Boolean standing,
                               @Nullable String bulkJobId, @Nullable Long bulkLine) {
 
-    public enum State { WRITING, ISSUED, FAILED }
+    /** REVOKED: was ISSUED, then revoked (its signatures are in the revocation list); it no longer stands. */
+    public enum State { WRITING, ISSUED, FAILED, REVOKED }
 
     public boolean revoked() {
         return revokedAt != null;

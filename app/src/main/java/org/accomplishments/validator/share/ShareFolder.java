@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -246,7 +247,7 @@ public final class ShareFolder {
         List<String> parts = RelativePath.split(relativePath);
         requireOwnFile(parts.get(parts.size() - 1));
         Bounded.call(() -> {
-            writeNow(parts, content, relativePath, true);
+            writeNow(parts, content, relativePath, true, null);
             return null;
         }, relativePath);
         tell(relativePath);
@@ -262,10 +263,30 @@ public final class ShareFolder {
     public void createNew(String relativePath, byte[] content) throws IOException {
         List<String> parts = RelativePath.split(relativePath);
         Bounded.call(() -> {
-            writeNow(parts, content, relativePath, false);
+            writeNow(parts, content, relativePath, false, null);
             return null;
         }, relativePath);
         tell(relativePath);
+    }
+
+    /**
+     * Replaces a file that is not the server's own name but that the server wrote itself (the {@code .trophy} of a
+     * revoked human-issued award), the same atomic way, and only while it still holds exactly {@code written}: a
+     * file the user changed, or anything else in its place, is theirs and is refused with
+     * {@link FileAlreadyExistsException}. Checked before the temporary file is written and again before the rename
+     * (the same microseconds-wide window as {@link #createNew}).
+     */
+    public void replaceWritten(String relativePath, byte[] written, byte[] content) throws IOException {
+        List<String> parts = RelativePath.split(relativePath);
+        Bounded.call(() -> {
+            writeNow(parts, content, relativePath, false, written);
+            return null;
+        }, relativePath);
+        tell(relativePath);
+    }
+
+    private boolean holds(List<String> parts, byte[] written) throws IOException {
+        return readNow(parts, written.length) instanceof ReadResult.Content c && Arrays.equals(c.bytes(), written);
     }
 
     /** Whether anything (a file, a link, a FIFO, a directory) has this name; links are not followed. */
@@ -287,14 +308,14 @@ public final class ShareFolder {
         }
     }
 
-    private void writeNow(List<String> parts, byte[] content, String relativePath, boolean replace)
+    private void writeNow(List<String> parts, byte[] content, String relativePath, boolean replace, byte[] written)
             throws IOException {
         String fileName = parts.get(parts.size() - 1);
         try (SecureDirectoryStream<Path> dir = openParent(parts)) {
             if (dir == null) {
                 throw new NoSuchFileException(relativePath, null, "the folder is gone");
             }
-            if (!replace && taken(dir, fileName)) {
+            if (written != null ? !holds(parts, written) : !replace && taken(dir, fileName)) {
                 throw new FileAlreadyExistsException(relativePath, null, "the share already has this file; nothing was replaced");
             }
             Path temp = Path.of(TEMP_PREFIX + HexFormat.of().formatHex(randomBytes()) + TEMP_SUFFIX);
@@ -311,7 +332,7 @@ public final class ShareFolder {
                         file.force(true);
                     }
                 }
-                if (!replace && taken(dir, fileName)) {
+                if (written != null ? !holds(parts, written) : !replace && taken(dir, fileName)) {
                     throw new FileAlreadyExistsException(relativePath, null, "the share got this file meanwhile; nothing was replaced");
                 }
                 dir.move(temp, dir, Path.of(fileName));

@@ -104,6 +104,10 @@ public class TrophyLedger {
         }
         Optional<TrophyRow> existing = trophies.findByShareIdAndPathAndSha256(shareId, path, sha256);
         if (existing.isPresent()) {
+            if (existing.get().trophyState() == TrophyState.REVOKED) {
+                // Awarded again after a revocation with the very same text: a new award, signed anew.
+                close(existing.get(), TrophyState.SIGNED, "issued", detail);
+            }
             return existing.get();
         }
         TrophyRow row = trophies.save(new TrophyRow(null, shareId, path, sha256, size, now, accomplishmentId,
@@ -111,6 +115,21 @@ public class TrophyLedger {
                 null, fingerprint, now, now, now, null, null));
         event(row.id(), TrophyState.SIGNED, "issued", detail);
         return row;
+    }
+
+    /**
+     * Marks the signed content of a revoked award as revoked: it leaves the signed count, and the rescan neither
+     * writes its signature again nor takes it for a verdict to reconcile. False when no such row is current (the
+     * file changed or vanished since: its newer row carries its own verdict).
+     */
+    @Transactional
+    public boolean revoked(String shareId, String path, String sha256, String detail) {
+        Optional<TrophyRow> row = trophies.findByShareIdAndPathAndSha256(shareId, path, sha256);
+        if (row.isEmpty() || !(row.get().trophyState() == TrophyState.SIGNED
+                || row.get().trophyState() == TrophyState.SIGNING)) {
+            return false;
+        }
+        return close(row.get(), TrophyState.REVOKED, "revoked", detail);
     }
 
     /** The rows that describe what is currently at each path of a share (not superseded, not vanished). */
@@ -220,6 +239,11 @@ public class TrophyLedger {
         }
         event(id, TrophyState.PENDING, "revalidate", detail);
         return trophies.findById(id);
+    }
+
+    /** Whether {@link #requeue} may take a row in this state (the page offers the button only then). */
+    public static boolean revalidatable(TrophyState state) {
+        return RESTARTABLE.contains(state.name());
     }
 
     public List<TrophyEventRow> history(long trophyId) {

@@ -21,7 +21,12 @@ public enum TrophyState {
     /** The file at this path has changed since; a newer row carries the current content. */
     SUPERSEDED,
     /** The file is gone from the share. */
-    VANISHED;
+    VANISHED,
+    /**
+     * Signed once, then its award was revoked: its signature is in the revocation list, is never written again and
+     * is not counted as signed (nor does it satisfy a dependency). Terminal for this content.
+     */
+    REVOKED;
 
     /** States that still have work to do. */
     public static final Set<TrophyState> OPEN = Set.of(PENDING, WAITING, SIGNING, REJECTING);

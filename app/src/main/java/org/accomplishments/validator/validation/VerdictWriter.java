@@ -75,6 +75,22 @@ public class VerdictWriter {
         }
     }
 
+    /**
+     * {@link #writeAward} for a re-issue after a revocation: the {@code .trophy} the server wrote for the revoked
+     * award is replaced, only while it still holds exactly what was written ({@code revoked}); a changed file is
+     * the user's and is kept ({@link java.nio.file.FileAlreadyExistsException}).
+     */
+    public void rewriteAward(ShareFolder folder, String trophyPath, byte[] revoked, byte[] trophy,
+                             Signature signature) throws IOException {
+        folder.writeAtomically(trophyPath + ".asc", signature.bytes());
+        try {
+            folder.replaceWritten(trophyPath, revoked, trophy);
+        } catch (IOException e) {
+            removeIfStill(folder, trophyPath + ".asc", signature.bytes());
+            throw e;
+        }
+    }
+
     private static void removeIfStill(ShareFolder folder, String path, byte[] ours) throws IOException {
         ShareFolder.ReadResult read = folder.read(path, MAX_SIGNATURE_BYTES);
         if (read instanceof ShareFolder.ReadResult.Content content && Arrays.equals(content.bytes(), ours)) {

@@ -148,6 +148,7 @@ public class DashboardController {
         Map<String, Object> model = Pages.model(request);
         model.put("t", row.get());
         model.put("history", ledger.history(id));
+        model.put("revalidatable", TrophyLedger.revalidatable(row.get().trophyState()));
         model.put("shareRow", registry.find(row.get().shareId()).orElse(null));
         List<IssuedTrophyRow> issuances = issued.issuancesOf(row.get().shareId(), row.get().path());
         model.put("issuances", issuances);

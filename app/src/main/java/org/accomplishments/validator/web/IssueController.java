@@ -126,6 +126,27 @@ public class IssueController {
 
     @Post(value = "/issued/{id}/revoke", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_HTML)
     HttpResponse<?> revoke(HttpRequest<?> request, @PathVariable long id, @Body Map<String, String> form) {
+        if (!"yes".equals(form.get("confirm"))) {
+            // First the confirmation step: what revoking does, which cannot be taken back; nothing changes yet.
+            Optional<IssuedTrophyRow> row = trophies.find(id);
+            Map<String, Object> model = Pages.model(request);
+            if (row.isEmpty() || !Pages.me(request).mayAward(row.get().accomplishmentId())) {
+                model.put("message", "no issued trophy " + id + " that you may revoke");
+                return Pages.view("notfound", model).status(404);
+            }
+            String reason = form.getOrDefault("reason", "").strip();
+            if (reason.isEmpty() || row.get().revoked() || !row.get().state().equals("ISSUED")) {
+                model.put("i", row.get());
+                model.put("done", false);
+                model.put("mayRevoke", true);
+                model.put("error", reason.isEmpty() ? "say why it is revoked"
+                        : "trophy " + id + " is revoked already or was never completely issued");
+                return Pages.view("issued-one", model).status(HttpStatus.UNPROCESSABLE_ENTITY);
+            }
+            model.put("i", row.get());
+            model.put("reason", reason);
+            return Pages.view("revoke-confirm", model);
+        }
         Optional<String> refused = trophies.revoke(Pages.me(request), id, form.get("reason"), WebRequests.remote(request));
         if (refused.isPresent()) {
             Map<String, Object> model = Pages.model(request);

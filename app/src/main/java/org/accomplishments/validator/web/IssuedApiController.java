@@ -6,6 +6,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
@@ -21,7 +22,7 @@ import java.util.Optional;
 
 /**
  * Issuing for scripts (a token with the {@code issue} scope): {@code POST /api/issued} awards one trophy,
- * {@code POST /api/issued/{id}/revoke} revokes one. The same checks as the pages, scope included.
+ * {@code POST /api/issued/{id}/revoke} revokes one, {@code GET /api/issued/{id}} (read scope) shows one. The same checks as the pages, scope included.
  */
 @Access(Access.Need.ISSUE)
 @Controller("/api/issued")
@@ -66,6 +67,14 @@ public class IssuedApiController {
                     .body(new ApiViews.Message(refused.reason()));
         }
         return HttpResponse.serverError(new ApiViews.Message(((IssueOutcome.Failed) outcome).detail()));
+    }
+
+    /** {@code GET /api/issued/{id}} (read): one award, its state ({@code issued}, {@code revoked}, ...) and dates. */
+    @Access(Access.Need.READ)
+    @Get("/{id}")
+    HttpResponse<?> one(@PathVariable long id) {
+        return trophies.find(id).<HttpResponse<?>>map(r -> HttpResponse.ok(IssuedView.of(r)))
+                .orElseGet(() -> HttpResponse.notFound(new ApiViews.Message("no issued trophy " + id)));
     }
 
     @Post("/{id}/revoke")

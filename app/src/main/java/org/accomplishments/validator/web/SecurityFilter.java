@@ -57,13 +57,18 @@ public class SecurityFilter implements Ordered {
     boolean cookieSecure = true;
 
     public SecurityFilter(Sessions sessions, ApiTokens tokens, FilterBodyParser bodies,
-                          @Value("${validator.api.token:}") String operatorToken, io.micronaut.web.router.Router router) {
+                          @Value("${validator.api.token:}") String operatorToken, io.micronaut.web.router.Router router,
+                          ErrorPages errors) {
+        this.errors = errors;
         this.router = router;
         this.sessions = sessions;
         this.tokens = tokens;
         this.bodies = bodies;
         this.operatorToken = operatorToken == null ? new byte[0] : operatorToken.getBytes(StandardCharsets.UTF_8);
     }
+
+    private static final String STALE_FORM = "the form's CSRF token is missing or stale; reload the page and try again";
+    private final ErrorPages errors;
 
     @Override
     public int getOrder() {
@@ -141,13 +146,11 @@ public class SecurityFilter implements Ordered {
         } else if (!read && who.via() == Principal.Via.SESSION) {
             Optional<String> given = csrfOf(request);
             if (given.isEmpty() || !Secrets.equal(given.get(), who.csrf())) {
-                return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE)
-                        .body("403 Forbidden: the form's CSRF token is missing or stale; reload the page and try again");
+                return errors.respond(request, HttpStatus.FORBIDDEN, STALE_FORM);
             }
         }
         if (need.isEmpty() || !allowed(who, need.get())) {
-            return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE)
-                    .body("403 Forbidden: " + who.name() + " (" + who.role().wireName()
+            return errors.respond(request, HttpStatus.FORBIDDEN, who.name() + " (" + who.role().wireName()
                             + (who.via() == Principal.Via.SESSION ? "" : ", token scopes " + who.tokenScopes().display())
                             + ") may not do this" + (need.isEmpty() ? " (the route declares no access)" : ""));
         }
@@ -217,8 +220,7 @@ public class SecurityFilter implements Ordered {
         }
         Optional<String> given = csrfOf(request);
         if (cookie.isEmpty() || given.isEmpty() || !Secrets.equal(cookie.get(), given.get())) {
-            return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_PLAIN_TYPE)
-                    .body("403 Forbidden: the form's CSRF token is missing or stale; reload the page and try again");
+            return errors.respond(request, HttpStatus.FORBIDDEN, STALE_FORM);
         }
         return null;
     }

@@ -90,10 +90,12 @@ class PostgresIssuingTest extends PostgresScenario {
         long serialAfter = ((Number) query("SELECT serial FROM revocation_serial").get(0).get(0)).longValue();
         assertEquals(serialBefore + 1, serialAfter, "a revocation moves the serial on, in its transaction");
 
-        // Revoked, it no longer stands: once the share no longer holds the old trophy, it may be awarded again.
-        Files.delete(pat.trophy("award"));
-        Files.delete(pat.asc("award"));
+        assertEquals("REVOKED", query("SELECT state FROM issued_trophy WHERE id = " + id).get(0).get(0));
+
+        // Revoked, it no longer stands: it may be awarded again, and the unchanged trophy we wrote is replaced.
+        String old = Files.readString(pat.trophy("award"));
         assertInstanceOf(IssueOutcome.Issued.class, trophies.issue(ADMIN, pat.id(), "scn/award", "again", "", "test"));
+        assertTrue(Files.readString(pat.trophy("award")).contains("note = again"), old);
     }
 
     @Test

@@ -103,7 +103,13 @@ class WebUiTest extends WebScenario {
         long serialBefore = serialOf(Files.readString(Path.of(listBefore)));
 
         root.page("/issued/" + id);
-        HttpResponse<String> revoked = root.post("/issued/" + id + "/revoke", Map.of("reason", "awarded to the wrong Erin"));
+        // Revoking asks first: the first post only shows what it would do.
+        HttpResponse<String> asked = root.post("/issued/" + id + "/revoke", Map.of("reason", "awarded to the wrong Erin"));
+        assertEquals(200, asked.statusCode(), asked.body());
+        assertTrue(asked.body().contains("Revoking cannot be undone"), asked.body());
+        assertFalse(issued.find(id).orElseThrow().revoked(), "nothing is revoked before the confirmation");
+        HttpResponse<String> revoked = root.post("/issued/" + id + "/revoke", Map.of("reason", "awarded to the wrong Erin",
+                "confirm", "yes"));
 
         assertEquals(303, revoked.statusCode(), revoked.body());
         IssuedTrophyRow row = issued.find(id).orElseThrow();
