@@ -59,8 +59,6 @@ public class TrophyInbox implements ShareEvents {
     private final Provider<ValidationPipeline> pipeline;
     private final VerdictWriter verdicts;
     private final Map<String, Object> shareLocks = new ConcurrentHashMap<>();
-    /** What each path looked like when last recorded: an unchanged size and mtime means no read, no hash, no query. */
-    private final Map<String, Map<String, Seen>> seen = new ConcurrentHashMap<>();
     private final Map<String, Long> listingFingerprints = new ConcurrentHashMap<>();
     private final Set<String> cleanedTemporaries = ConcurrentHashMap.newKeySet();
     private final Set<String> pendingScans = new LinkedHashSet<>();
@@ -188,7 +186,6 @@ public class TrophyInbox implements ShareEvents {
         if (tooBig != null) {
             registry.changeState(share.id(), ShareState.OVER_LIMIT, tooBig);
             LOG.warn("share {} is over its limits and is no longer scanned: {}", share.id(), tooBig);
-            seen.remove(share.id());
             listingFingerprints.remove(share.id());
             return 0;
         }
@@ -204,7 +201,10 @@ public class TrophyInbox implements ShareEvents {
             return 0; // nothing in the share changed since the last scan: no reads, no queries
         }
         registry.scanned(share.id(), listing.regularFiles(), listing.regularBytes());
-        Map<String, Seen> known = seen.computeIfAbsent(share.id(), id -> loadSeen(id));
+        // What each trophy looked like when last recorded, from the ledger (which keeps size and mtime of every
+        // current row): an unchanged size and mtime means no read and no hash. Loaded for this scan only, never kept:
+        // a map per share held for good was the largest part of the heap discovery kept (issue 10).
+        Map<String, Seen> known = loadSeen(share.id());
         Set<String> names = new HashSet<>();
         Set<String> candidates = new LinkedHashSet<>();
         for (ShareFolder.Entry entry : listing.entries()) {
@@ -228,12 +228,11 @@ public class TrophyInbox implements ShareEvents {
             }
             TrophyLedger.Discovery discovery = ledger.discover(share.id(), entry.path(), digest, entry.size(),
                     entry.modified());
-            known.put(entry.path(), new Seen(entry.size(), entry.modified()));
             if (discovery.due()) {
                 found++;
             }
         }
-        reconcile(share, folder, listedAt, known, candidates, names);
+        reconcile(share, folder, listedAt, candidates, names);
         listingFingerprints.put(share.id(), fingerprint);
         if (found > 0) {
             LOG.debug("{} new candidate trophies", found);
@@ -246,8 +245,8 @@ public class TrophyInbox implements ShareEvents {
      * The ledger and the disk must agree: a verdict file that vanished is written again, one that contradicts the
      * recorded verdict (left by a crash between two writes) is removed, a vanished trophy is noted.
      */
-    private void reconcile(Share share, ShareFolder folder, Instant listedAt, Map<String, Seen> known,
-                           Set<String> candidates, Set<String> names) throws IOException {
+    private void reconcile(Share share, ShareFolder folder, Instant listedAt, Set<String> candidates,
+                           Set<String> names) throws IOException {
         boolean wake = false;
         for (TrophyRow row : ledger.current(share.id())) {
             if (row.updatedAt().isAfter(listedAt)) {
@@ -255,7 +254,6 @@ public class TrophyInbox implements ShareEvents {
             }
             if (!candidates.contains(row.path())) {
                 ledger.vanished(row);
-                known.remove(row.path());
                 continue;
             }
             TrophyState state = row.trophyState();
@@ -277,7 +275,6 @@ public class TrophyInbox implements ShareEvents {
                 }
             }
         }
-        known.keySet().retainAll(candidates);
         if (wake) {
             pipeline.get().wake();
         }
@@ -310,10 +307,10 @@ public class TrophyInbox implements ShareEvents {
     }
 
     private Map<String, Seen> loadSeen(String shareId) {
-        Map<String, Seen> map = new ConcurrentHashMap<>();
+        Map<String, Seen> map = new java.util.HashMap<>();
         for (TrophyRow row : ledger.current(shareId)) {
-            if (row.modifiedAt() != null) {
-                map.put(row.path(), new Seen(row.size(), row.modifiedAt()));
+            if (row.modifiedAt() != null && map.put(row.path(), new Seen(row.size(), row.modifiedAt())) != null) {
+                map.put(row.path(), new Seen(-1, Instant.EPOCH)); // two current rows at one path: read it again
             }
         }
         return map;
@@ -348,7 +345,6 @@ public class TrophyInbox implements ShareEvents {
 
     /** Forgets what a share looked like, so its next scan reads every trophy again. */
     public void forget(String shareId) {
-        seen.remove(shareId);
         listingFingerprints.remove(shareId);
     }
 
