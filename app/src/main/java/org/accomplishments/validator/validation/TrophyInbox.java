@@ -46,7 +46,13 @@ public class TrophyInbox implements ShareEvents {
     /** The digest recorded for an entry whose bytes were not read (a link, a FIFO, a file over the size limit). */
     public static final String UNREAD = "0".repeat(64);
     private static final Duration STALE_TEMPORARY = Duration.ofMinutes(10);
+    /**
+     * Every this many timer rescans, every share is listed and reconciled with the ledger, changed or not; in between
+     * a timer rescan skips a share whose folders' mtimes are those of its last listing (see {@link Stamp}).
+     */
     private static final int FULL_RECONCILE_EVERY = 10;
+    /** A directory mtime this close to its listing may hide a change made later within the same timestamp tick. */
+    private static final Duration RACY_MTIME = Duration.ofSeconds(2);
     /** Syncthing names the losing side of a conflict {@code <name>.sync-conflict-<date>-<time>-<device><ext>}. */
     private static final String CONFLICT_COPY = ".sync-conflict-";
 
@@ -59,7 +65,7 @@ public class TrophyInbox implements ShareEvents {
     private final Provider<ValidationPipeline> pipeline;
     private final VerdictWriter verdicts;
     private final Map<String, Object> shareLocks = new ConcurrentHashMap<>();
-    private final Map<String, Long> listingFingerprints = new ConcurrentHashMap<>();
+    private final Map<String, Stamp> stamps = new ConcurrentHashMap<>();
     private final Set<String> cleanedTemporaries = ConcurrentHashMap.newKeySet();
     private final Set<String> pendingScans = new LinkedHashSet<>();
     private final ExecutorService eventWorker = Executors.newSingleThreadExecutor(r -> {
@@ -81,6 +87,64 @@ public class TrophyInbox implements ShareEvents {
     private volatile Duration lastFullScanTook;
 
     private record Seen(long size, Instant modified) {
+    }
+
+    /**
+     * What a share looked like at its last listing: a digest of the listing (equal digests: nothing to record or
+     * reconcile) and the mtimes of the share folder and its collection folders, each read before that folder's
+     * entries were (null when one was too fresh to trust: a change later in the same timestamp tick would not move
+     * it).
+     *
+     * <p>Why a timer rescan may skip a share whose folder mtimes are unchanged: creating, removing or renaming an
+     * entry changes its directory's mtime, so a new, replaced (sync tools write a temporary file and rename it),
+     * moved or deleted trophy or verdict file is seen at the next tick. What it does not see is a file rewritten in
+     * place (same name, new bytes) or a directory mtime set back by hand. Those are found by the file events when
+     * they are on (a {@code .trophy} modified in a collection folder makes its share dirty), and in any case by the
+     * full pass every {@link #FULL_RECONCILE_EVERY}-th timer rescan, which lists every share: 20 minutes at the
+     * default 2-minute interval. Event scans, newly accepted shares, the rescan after lost events (overflow) or a
+     * pause for disk space, and {@code POST /api/shares/rescan} never skip.
+     */
+    private record Stamp(long fingerprint, String[] dirs, long[] modified) {
+        static Stamp of(long fingerprint, ShareFolder.Listing listing, Instant listStarted) {
+            List<String> dirs = new java.util.ArrayList<>();
+            List<Instant> times = new java.util.ArrayList<>();
+            dirs.add("");
+            times.add(listing.rootModified());
+            for (ShareFolder.Entry e : listing.entries()) {
+                if (e.kind() == ShareFolder.Kind.DIRECTORY && e.path().indexOf('/') < 0) {
+                    dirs.add(e.path());
+                    times.add(e.modified());
+                }
+            }
+            Instant racy = listStarted.minus(RACY_MTIME);
+            long[] modified = new long[times.size()];
+            for (int i = 0; i < modified.length; i++) {
+                Instant t = times.get(i);
+                if (t == null || !t.isBefore(racy)) {
+                    return new Stamp(fingerprint, null, null);
+                }
+                modified[i] = nanos(t);
+            }
+            return new Stamp(fingerprint, dirs.toArray(String[]::new), modified);
+        }
+
+        /** Whether every folder still has the mtime of the last listing (one lstat each; false when unsure). */
+        boolean unchanged(ShareFolder folder) {
+            if (dirs == null) {
+                return false;
+            }
+            for (int i = 0; i < dirs.length; i++) {
+                Instant now = folder.directoryModified(dirs[i]);
+                if (now == null || nanos(now) != modified[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static long nanos(Instant t) {
+            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        }
     }
 
     public TrophyInbox(ShareBackend backend, ShareRegistry registry, ShareAcceptor acceptor, TrophyLedger ledger,
@@ -132,24 +196,45 @@ public class TrophyInbox implements ShareEvents {
         return round;
     }
 
-    /** What a full rescan found. */
-    public record Summary(int shares, int newCandidates, Duration took) {
+    /** What a rescan found: shares looked at, of them skipped unchanged (see {@link Stamp}), new candidates. */
+    public record Summary(int shares, int newCandidates, Duration took, int skipped) {
+        public Summary(int shares, int newCandidates, Duration took) {
+            this(shares, newCandidates, took, 0);
+        }
     }
 
+    /** The timer's rescan: lists every share whose folders changed, and every share at every tenth call. */
     public Summary rescanAll() {
+        boolean full = rescans.incrementAndGet() % FULL_RECONCILE_EVERY == 0;
+        return rescanAll(full);
+    }
+
+    /**
+     * Rescans every accepted share.
+     *
+     * @param full list and reconcile every share, changed or not; otherwise a share whose folders' mtimes are those
+     *             of its last listing is skipped ({@link Stamp} says why that is safe)
+     */
+    public Summary rescanAll(boolean full) {
         long start = System.nanoTime();
         int found = 0;
+        int skipped = 0;
         List<Share> shares = registry.accepted();
-        if (rescans.incrementAndGet() % FULL_RECONCILE_EVERY == 0) {
-            listingFingerprints.clear(); // now and then, reconcile even shares whose files did not change
+        if (full) {
+            stamps.clear(); // reconcile even shares whose files did not change
         }
         for (Share share : shares) {
+            Stamp stamp = full ? null : stamps.get(share.id());
+            if (stamp != null && stamp.unchanged(backend.folder(share))) {
+                skipped++;
+                continue;
+            }
             found += scan(share);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         lastFullScan = ledger.now();
         lastFullScanTook = took;
-        return new Summary(shares.size(), found, took);
+        return new Summary(shares.size(), found, took, skipped);
     }
 
     /** Pauses scanning (which records candidates and repairs verdict files) while a disk is nearly full. */
@@ -181,12 +266,13 @@ public class TrophyInbox implements ShareEvents {
     private int scanLocked(Share share) throws IOException {
         ShareFolder folder = backend.folder(share);
         Instant listedAt = ledger.now();
+        Instant listStarted = Instant.now(); // file mtimes come from the wall clock, whatever the ledger's clock
         ShareFolder.Listing listing = folder.list(policy.maxFilesPerShare() + 1);
         String tooBig = policy.sizeProblem(listing.regularFiles(), listing.regularBytes(), listing.truncated());
         if (tooBig != null) {
             registry.changeState(share.id(), ShareState.OVER_LIMIT, tooBig);
             LOG.warn("share {} is over its limits and is no longer scanned: {}", share.id(), tooBig);
-            listingFingerprints.remove(share.id());
+            stamps.remove(share.id());
             return 0;
         }
         Duration tempAge = startupClean && cleanedTemporaries.add(share.id()) ? Duration.ZERO : STALE_TEMPORARY;
@@ -196,8 +282,9 @@ public class TrophyInbox implements ShareEvents {
         }
 
         long fingerprint = fingerprint(listing);
-        Long previous = listingFingerprints.get(share.id());
-        if (previous != null && previous == fingerprint) {
+        Stamp previous = stamps.get(share.id());
+        if (previous != null && previous.fingerprint() == fingerprint) {
+            stamps.put(share.id(), Stamp.of(fingerprint, listing, listStarted));
             return 0; // nothing in the share changed since the last scan: no reads, no queries
         }
         registry.scanned(share.id(), listing.regularFiles(), listing.regularBytes());
@@ -233,7 +320,7 @@ public class TrophyInbox implements ShareEvents {
             }
         }
         reconcile(share, folder, listedAt, candidates, names);
-        listingFingerprints.put(share.id(), fingerprint);
+        stamps.put(share.id(), Stamp.of(fingerprint, listing, listStarted));
         if (found > 0) {
             LOG.debug("{} new candidate trophies", found);
             pipeline.get().wake();
@@ -345,7 +432,7 @@ public class TrophyInbox implements ShareEvents {
 
     /** Forgets what a share looked like, so its next scan reads every trophy again. */
     public void forget(String shareId) {
-        listingFingerprints.remove(shareId);
+        stamps.remove(shareId);
     }
 
     // ---- events from the backend: handled on one worker thread, coalesced per share ----
@@ -391,7 +478,7 @@ public class TrophyInbox implements ShareEvents {
                 LOG.warn("accepting offers failed: {}", e.getMessage());
             }
         });
-        eventWorker.execute(this::rescanAll);
+        eventWorker.execute(() -> rescanAll(true)); // events were lost, in-place rewrites among them: list everything
     }
 
     @Override
