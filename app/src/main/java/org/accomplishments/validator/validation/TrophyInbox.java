@@ -100,9 +100,10 @@ public class TrophyInbox implements ShareEvents {
      * moved or deleted trophy or verdict file is seen at the next tick. What it does not see is a file rewritten in
      * place (same name, new bytes) or a directory mtime set back by hand. Those are found by the file events when
      * they are on (a {@code .trophy} modified in a collection folder makes its share dirty), and in any case by the
-     * full pass every {@link #FULL_RECONCILE_EVERY}-th timer rescan, which lists every share: 20 minutes at the
-     * default 2-minute interval. Event scans, newly accepted shares, the rescan after lost events (overflow) or a
-     * pause for disk space, and {@code POST /api/shares/rescan} never skip.
+     * full pass every {@link #FULL_RECONCILE_EVERY}-th timer rescan, which lists and reconciles every share: 20 minutes
+     * at the default 2-minute interval. Event scans, newly accepted shares, the rescan after lost events (overflow) or
+     * a pause for disk space, and {@code POST /api/shares/rescan} never skip; they list every share, and one whose
+     * listing (names, sizes, mtimes) equals the last one needs nothing more.
      */
     private record Stamp(long fingerprint, String[] dirs, long[] modified) {
         static Stamp of(long fingerprint, ShareFolder.Listing listing, Instant listStarted) {
@@ -203,26 +204,29 @@ public class TrophyInbox implements ShareEvents {
         }
     }
 
-    /** The timer's rescan: lists every share whose folders changed, and every share at every tenth call. */
+    /**
+     * The timer's rescan: lists every share whose folders changed; at every tenth call lists every share and
+     * reconciles each with the ledger, changed or not.
+     */
     public Summary rescanAll() {
-        boolean full = rescans.incrementAndGet() % FULL_RECONCILE_EVERY == 0;
-        return rescanAll(full);
+        boolean reconcileAll = rescans.incrementAndGet() % FULL_RECONCILE_EVERY == 0;
+        if (reconcileAll) {
+            stamps.clear(); // no share is skipped, and none is taken as unchanged: each is reconciled
+        }
+        return rescanAll(reconcileAll);
     }
 
     /**
      * Rescans every accepted share.
      *
-     * @param full list and reconcile every share, changed or not; otherwise a share whose folders' mtimes are those
-     *             of its last listing is skipped ({@link Stamp} says why that is safe)
+     * @param full list every share; otherwise a share whose folders' mtimes are those of its last listing is skipped
+     *             ({@link Stamp} says why that is safe). Either way a listing equal to the last one records nothing.
      */
     public Summary rescanAll(boolean full) {
         long start = System.nanoTime();
         int found = 0;
         int skipped = 0;
         List<Share> shares = registry.accepted();
-        if (full) {
-            stamps.clear(); // reconcile even shares whose files did not change
-        }
         for (Share share : shares) {
             Stamp stamp = full ? null : stamps.get(share.id());
             if (stamp != null && stamp.unchanged(backend.folder(share))) {
@@ -291,7 +295,8 @@ public class TrophyInbox implements ShareEvents {
         // What each trophy looked like when last recorded, from the ledger (which keeps size and mtime of every
         // current row): an unchanged size and mtime means no read and no hash. Loaded for this scan only, never kept:
         // a map per share held for good was the largest part of the heap discovery kept (issue 10).
-        Map<String, Seen> known = loadSeen(share.id());
+        List<TrophyRow> current = ledger.current(share.id());
+        Map<String, Seen> known = seen(current);
         Set<String> names = new HashSet<>();
         Set<String> candidates = new LinkedHashSet<>();
         for (ShareFolder.Entry entry : listing.entries()) {
@@ -301,6 +306,7 @@ public class TrophyInbox implements ShareEvents {
             }
         }
         int found = 0;
+        boolean recorded = false;
         for (ShareFolder.Entry entry : listing.entries()) {
             if (!candidates.contains(entry.path())) {
                 continue;
@@ -315,11 +321,13 @@ public class TrophyInbox implements ShareEvents {
             }
             TrophyLedger.Discovery discovery = ledger.discover(share.id(), entry.path(), digest, entry.size(),
                     entry.modified());
+            recorded = true;
             if (discovery.due()) {
                 found++;
             }
         }
-        reconcile(share, folder, listedAt, candidates, names);
+        // The rows read above, taken after the listing, serve the reconciliation too unless this scan changed some.
+        reconcile(recorded ? ledger.current(share.id()) : current, folder, listedAt, candidates, names);
         stamps.put(share.id(), Stamp.of(fingerprint, listing, listStarted));
         if (found > 0) {
             LOG.debug("{} new candidate trophies", found);
@@ -332,10 +340,10 @@ public class TrophyInbox implements ShareEvents {
      * The ledger and the disk must agree: a verdict file that vanished is written again, one that contradicts the
      * recorded verdict (left by a crash between two writes) is removed, a vanished trophy is noted.
      */
-    private void reconcile(Share share, ShareFolder folder, Instant listedAt, Set<String> candidates,
+    private void reconcile(List<TrophyRow> current, ShareFolder folder, Instant listedAt, Set<String> candidates,
                            Set<String> names) throws IOException {
         boolean wake = false;
-        for (TrophyRow row : ledger.current(share.id())) {
+        for (TrophyRow row : current) {
             if (row.updatedAt().isAfter(listedAt)) {
                 continue; // changed after the listing was taken: the listing cannot speak for it
             }
@@ -393,9 +401,9 @@ public class TrophyInbox implements ShareEvents {
         return slash > 0 && entry.path().indexOf('/', slash + 1) < 0 && !entry.path().startsWith(".");
     }
 
-    private Map<String, Seen> loadSeen(String shareId) {
+    private static Map<String, Seen> seen(List<TrophyRow> current) {
         Map<String, Seen> map = new java.util.HashMap<>();
-        for (TrophyRow row : ledger.current(shareId)) {
+        for (TrophyRow row : current) {
             if (row.modifiedAt() != null && map.put(row.path(), new Seen(row.size(), row.modifiedAt())) != null) {
                 map.put(row.path(), new Seen(-1, Instant.EPOCH)); // two current rows at one path: read it again
             }
