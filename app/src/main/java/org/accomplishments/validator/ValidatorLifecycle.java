@@ -88,7 +88,7 @@ public class ValidatorLifecycle {
         if (storage != null) {
             // After a pause for low disk space: what arrived meanwhile is found by a rescan, due work by a wake-up.
             storage.onResume(() -> {
-                inbox.rescanAll();
+                inbox.rescanAll(true);
                 pipeline.wake();
             });
         }
@@ -98,7 +98,7 @@ public class ValidatorLifecycle {
             } catch (Exception e) {
                 LOG.warn("accepting offers at start failed: {}; the offer timer tries again", e.getMessage());
             }
-            inbox.rescanAll();
+            inbox.rescanAll(true);
             pipeline.wake();
         }, "catch-up");
         catchUp.setDaemon(true);

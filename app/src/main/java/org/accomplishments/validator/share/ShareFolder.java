@@ -96,7 +96,8 @@ public final class ShareFolder {
      *
      * @param limit stop after this many entries; {@link Listing#truncated()} says so
      */
-    public record Listing(List<Entry> entries, boolean truncated, int regularFiles, long regularBytes) {
+    public record Listing(List<Entry> entries, boolean truncated, int regularFiles, long regularBytes,
+                          Instant rootModified) {
     }
 
     public Listing list(int limit) throws IOException {
@@ -107,10 +108,15 @@ public final class ShareFolder {
         List<Entry> entries = new ArrayList<>();
         long[] totals = new long[2];
         boolean truncated;
+        Instant rootModified;
         try (SecureDirectoryStream<Path> dir = openRoot()) {
+            // The folder's own mtime, of the directory opened, before its entries are read: a change after this
+            // moment gives a later mtime, which a timer rescan notices without listing (see directoryModified).
+            rootModified = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().lastModifiedTime()
+                    .toInstant();
             truncated = !walk(dir, "", 1, limit, entries, totals);
         }
-        return new Listing(List.copyOf(entries), truncated, (int) totals[0], totals[1]);
+        return new Listing(List.copyOf(entries), truncated, (int) totals[0], totals[1], rootModified);
     }
 
     private boolean walk(SecureDirectoryStream<Path> dir, String prefix, int depth, int limit, List<Entry> out,
@@ -166,6 +172,24 @@ public final class ShareFolder {
             return Kind.DIRECTORY;
         }
         return attrs.isRegularFile() ? Kind.REGULAR : Kind.OTHER;
+    }
+
+    /**
+     * The modification time of a directory of the share ({@code ""} for the share folder itself), or null when it is
+     * not a directory (gone, replaced by a link or a file). One {@code lstat}, on the calling thread: it opens
+     * nothing, so no FIFO or device swapped in can block it, and it reads no content. A directory reached through a
+     * link swapped in for the share folder is not told apart here, but the share folder's own entry then is a link
+     * and gives null first; callers use this only to decide that a full listing (through
+     * {@link SecureDirectoryStream}, as always) can wait.
+     */
+    public Instant directoryModified(String relativeDir) {
+        Path dir = relativeDir.isEmpty() ? root : root.resolve(relativeDir);
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class, NOFOLLOW);
+            return attrs.isDirectory() ? attrs.lastModifiedTime().toInstant() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** What reading a file inside the share gave. */

@@ -46,7 +46,13 @@ public class TrophyInbox implements ShareEvents {
     /** The digest recorded for an entry whose bytes were not read (a link, a FIFO, a file over the size limit). */
     public static final String UNREAD = "0".repeat(64);
     private static final Duration STALE_TEMPORARY = Duration.ofMinutes(10);
+    /**
+     * Every this many timer rescans, every share is listed and reconciled with the ledger, changed or not; in between
+     * a timer rescan skips a share whose folders' mtimes are those of its last listing (see {@link Stamp}).
+     */
     private static final int FULL_RECONCILE_EVERY = 10;
+    /** A directory mtime this close to its listing may hide a change made later within the same timestamp tick. */
+    private static final Duration RACY_MTIME = Duration.ofSeconds(2);
     /** Syncthing names the losing side of a conflict {@code <name>.sync-conflict-<date>-<time>-<device><ext>}. */
     private static final String CONFLICT_COPY = ".sync-conflict-";
 
@@ -59,9 +65,7 @@ public class TrophyInbox implements ShareEvents {
     private final Provider<ValidationPipeline> pipeline;
     private final VerdictWriter verdicts;
     private final Map<String, Object> shareLocks = new ConcurrentHashMap<>();
-    /** What each path looked like when last recorded: an unchanged size and mtime means no read, no hash, no query. */
-    private final Map<String, Map<String, Seen>> seen = new ConcurrentHashMap<>();
-    private final Map<String, Long> listingFingerprints = new ConcurrentHashMap<>();
+    private final Map<String, Stamp> stamps = new ConcurrentHashMap<>();
     private final Set<String> cleanedTemporaries = ConcurrentHashMap.newKeySet();
     private final Set<String> pendingScans = new LinkedHashSet<>();
     private final ExecutorService eventWorker = Executors.newSingleThreadExecutor(r -> {
@@ -83,6 +87,65 @@ public class TrophyInbox implements ShareEvents {
     private volatile Duration lastFullScanTook;
 
     private record Seen(long size, Instant modified) {
+    }
+
+    /**
+     * What a share looked like at its last listing: a digest of the listing (equal digests: nothing to record or
+     * reconcile) and the mtimes of the share folder and its collection folders, each read before that folder's
+     * entries were (null when one was too fresh to trust: a change later in the same timestamp tick would not move
+     * it).
+     *
+     * <p>Why a timer rescan may skip a share whose folder mtimes are unchanged: creating, removing or renaming an
+     * entry changes its directory's mtime, so a new, replaced (sync tools write a temporary file and rename it),
+     * moved or deleted trophy or verdict file is seen at the next tick. What it does not see is a file rewritten in
+     * place (same name, new bytes) or a directory mtime set back by hand. Those are found by the file events when
+     * they are on (a {@code .trophy} modified in a collection folder makes its share dirty), and in any case by the
+     * full pass every {@link #FULL_RECONCILE_EVERY}-th timer rescan, which lists and reconciles every share: 20 minutes
+     * at the default 2-minute interval. Event scans, newly accepted shares, the rescan after lost events (overflow) or
+     * a pause for disk space, and {@code POST /api/shares/rescan} never skip; they list every share, and one whose
+     * listing (names, sizes, mtimes) equals the last one needs nothing more.
+     */
+    private record Stamp(long fingerprint, String[] dirs, long[] modified) {
+        static Stamp of(long fingerprint, ShareFolder.Listing listing, Instant listStarted) {
+            List<String> dirs = new java.util.ArrayList<>();
+            List<Instant> times = new java.util.ArrayList<>();
+            dirs.add("");
+            times.add(listing.rootModified());
+            for (ShareFolder.Entry e : listing.entries()) {
+                if (e.kind() == ShareFolder.Kind.DIRECTORY && e.path().indexOf('/') < 0) {
+                    dirs.add(e.path());
+                    times.add(e.modified());
+                }
+            }
+            Instant racy = listStarted.minus(RACY_MTIME);
+            long[] modified = new long[times.size()];
+            for (int i = 0; i < modified.length; i++) {
+                Instant t = times.get(i);
+                if (t == null || !t.isBefore(racy)) {
+                    return new Stamp(fingerprint, null, null);
+                }
+                modified[i] = nanos(t);
+            }
+            return new Stamp(fingerprint, dirs.toArray(String[]::new), modified);
+        }
+
+        /** Whether every folder still has the mtime of the last listing (one lstat each; false when unsure). */
+        boolean unchanged(ShareFolder folder) {
+            if (dirs == null) {
+                return false;
+            }
+            for (int i = 0; i < dirs.length; i++) {
+                Instant now = folder.directoryModified(dirs[i]);
+                if (now == null || nanos(now) != modified[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static long nanos(Instant t) {
+            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        }
     }
 
     public TrophyInbox(ShareBackend backend, ShareRegistry registry, ShareAcceptor acceptor, TrophyLedger ledger,
@@ -134,24 +197,48 @@ public class TrophyInbox implements ShareEvents {
         return round;
     }
 
-    /** What a full rescan found. */
-    public record Summary(int shares, int newCandidates, Duration took) {
+    /** What a rescan found: shares looked at, of them skipped unchanged (see {@link Stamp}), new candidates. */
+    public record Summary(int shares, int newCandidates, Duration took, int skipped) {
+        public Summary(int shares, int newCandidates, Duration took) {
+            this(shares, newCandidates, took, 0);
+        }
     }
 
+    /**
+     * The timer's rescan: lists every share whose folders changed; at every tenth call lists every share and
+     * reconciles each with the ledger, changed or not.
+     */
     public Summary rescanAll() {
+        boolean reconcileAll = rescans.incrementAndGet() % FULL_RECONCILE_EVERY == 0;
+        if (reconcileAll) {
+            stamps.clear(); // no share is skipped, and none is taken as unchanged: each is reconciled
+        }
+        return rescanAll(reconcileAll);
+    }
+
+    /**
+     * Rescans every accepted share.
+     *
+     * @param full list every share; otherwise a share whose folders' mtimes are those of its last listing is skipped
+     *             ({@link Stamp} says why that is safe). Either way a listing equal to the last one records nothing.
+     */
+    public Summary rescanAll(boolean full) {
         long start = System.nanoTime();
         int found = 0;
+        int skipped = 0;
         List<Share> shares = registry.accepted();
-        if (rescans.incrementAndGet() % FULL_RECONCILE_EVERY == 0) {
-            listingFingerprints.clear(); // now and then, reconcile even shares whose files did not change
-        }
         for (Share share : shares) {
+            Stamp stamp = full ? null : stamps.get(share.id());
+            if (stamp != null && stamp.unchanged(backend.folder(share))) {
+                skipped++;
+                continue;
+            }
             found += scan(share);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         lastFullScan = ledger.now();
         lastFullScanTook = took;
-        return new Summary(shares.size(), found, took);
+        return new Summary(shares.size(), found, took, skipped);
     }
 
     /** Pauses scanning (which records candidates and repairs verdict files) while a disk is nearly full. */
@@ -183,13 +270,13 @@ public class TrophyInbox implements ShareEvents {
     private int scanLocked(Share share) throws IOException {
         ShareFolder folder = backend.folder(share);
         Instant listedAt = ledger.now();
+        Instant listStarted = Instant.now(); // file mtimes come from the wall clock, whatever the ledger's clock
         ShareFolder.Listing listing = folder.list(policy.maxFilesPerShare() + 1);
         String tooBig = policy.sizeProblem(listing.regularFiles(), listing.regularBytes(), listing.truncated());
         if (tooBig != null) {
             registry.changeState(share.id(), ShareState.OVER_LIMIT, tooBig);
             LOG.warn("share {} is over its limits and is no longer scanned: {}", share.id(), tooBig);
-            seen.remove(share.id());
-            listingFingerprints.remove(share.id());
+            stamps.remove(share.id());
             return 0;
         }
         Duration tempAge = startupClean && cleanedTemporaries.add(share.id()) ? Duration.ZERO : STALE_TEMPORARY;
@@ -199,12 +286,17 @@ public class TrophyInbox implements ShareEvents {
         }
 
         long fingerprint = fingerprint(listing);
-        Long previous = listingFingerprints.get(share.id());
-        if (previous != null && previous == fingerprint) {
+        Stamp previous = stamps.get(share.id());
+        if (previous != null && previous.fingerprint() == fingerprint) {
+            stamps.put(share.id(), Stamp.of(fingerprint, listing, listStarted));
             return 0; // nothing in the share changed since the last scan: no reads, no queries
         }
         registry.scanned(share.id(), listing.regularFiles(), listing.regularBytes());
-        Map<String, Seen> known = seen.computeIfAbsent(share.id(), id -> loadSeen(id));
+        // What each trophy looked like when last recorded, from the ledger (which keeps size and mtime of every
+        // current row): an unchanged size and mtime means no read and no hash. Loaded for this scan only, never kept:
+        // a map per share held for good was the largest part of the heap discovery kept (issue 10).
+        List<TrophyRow> current = ledger.current(share.id());
+        Map<String, Seen> known = seen(current);
         Set<String> names = new HashSet<>();
         Set<String> candidates = new LinkedHashSet<>();
         for (ShareFolder.Entry entry : listing.entries()) {
@@ -214,6 +306,7 @@ public class TrophyInbox implements ShareEvents {
             }
         }
         int found = 0;
+        boolean recorded = false;
         for (ShareFolder.Entry entry : listing.entries()) {
             if (!candidates.contains(entry.path())) {
                 continue;
@@ -228,13 +321,14 @@ public class TrophyInbox implements ShareEvents {
             }
             TrophyLedger.Discovery discovery = ledger.discover(share.id(), entry.path(), digest, entry.size(),
                     entry.modified());
-            known.put(entry.path(), new Seen(entry.size(), entry.modified()));
+            recorded = true;
             if (discovery.due()) {
                 found++;
             }
         }
-        reconcile(share, folder, listedAt, known, candidates, names);
-        listingFingerprints.put(share.id(), fingerprint);
+        // The rows read above, taken after the listing, serve the reconciliation too unless this scan changed some.
+        reconcile(recorded ? ledger.current(share.id()) : current, folder, listedAt, candidates, names);
+        stamps.put(share.id(), Stamp.of(fingerprint, listing, listStarted));
         if (found > 0) {
             LOG.debug("{} new candidate trophies", found);
             pipeline.get().wake();
@@ -246,16 +340,15 @@ public class TrophyInbox implements ShareEvents {
      * The ledger and the disk must agree: a verdict file that vanished is written again, one that contradicts the
      * recorded verdict (left by a crash between two writes) is removed, a vanished trophy is noted.
      */
-    private void reconcile(Share share, ShareFolder folder, Instant listedAt, Map<String, Seen> known,
-                           Set<String> candidates, Set<String> names) throws IOException {
+    private void reconcile(List<TrophyRow> current, ShareFolder folder, Instant listedAt, Set<String> candidates,
+                           Set<String> names) throws IOException {
         boolean wake = false;
-        for (TrophyRow row : ledger.current(share.id())) {
+        for (TrophyRow row : current) {
             if (row.updatedAt().isAfter(listedAt)) {
                 continue; // changed after the listing was taken: the listing cannot speak for it
             }
             if (!candidates.contains(row.path())) {
                 ledger.vanished(row);
-                known.remove(row.path());
                 continue;
             }
             TrophyState state = row.trophyState();
@@ -277,7 +370,6 @@ public class TrophyInbox implements ShareEvents {
                 }
             }
         }
-        known.keySet().retainAll(candidates);
         if (wake) {
             pipeline.get().wake();
         }
@@ -309,11 +401,11 @@ public class TrophyInbox implements ShareEvents {
         return slash > 0 && entry.path().indexOf('/', slash + 1) < 0 && !entry.path().startsWith(".");
     }
 
-    private Map<String, Seen> loadSeen(String shareId) {
-        Map<String, Seen> map = new ConcurrentHashMap<>();
-        for (TrophyRow row : ledger.current(shareId)) {
-            if (row.modifiedAt() != null) {
-                map.put(row.path(), new Seen(row.size(), row.modifiedAt()));
+    private static Map<String, Seen> seen(List<TrophyRow> current) {
+        Map<String, Seen> map = new java.util.HashMap<>();
+        for (TrophyRow row : current) {
+            if (row.modifiedAt() != null && map.put(row.path(), new Seen(row.size(), row.modifiedAt())) != null) {
+                map.put(row.path(), new Seen(-1, Instant.EPOCH)); // two current rows at one path: read it again
             }
         }
         return map;
@@ -348,8 +440,7 @@ public class TrophyInbox implements ShareEvents {
 
     /** Forgets what a share looked like, so its next scan reads every trophy again. */
     public void forget(String shareId) {
-        seen.remove(shareId);
-        listingFingerprints.remove(shareId);
+        stamps.remove(shareId);
     }
 
     // ---- events from the backend: handled on one worker thread, coalesced per share ----
@@ -395,7 +486,7 @@ public class TrophyInbox implements ShareEvents {
                 LOG.warn("accepting offers failed: {}", e.getMessage());
             }
         });
-        eventWorker.execute(this::rescanAll);
+        eventWorker.execute(() -> rescanAll(true)); // events were lost, in-place rewrites among them: list everything
     }
 
     @Override

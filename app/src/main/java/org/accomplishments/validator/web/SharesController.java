@@ -34,19 +34,23 @@ public class SharesController {
         this.inbox = inbox;
     }
 
-    /** {@code POST /api/shares/rescan} (token): look for offers and rescan every accepted share now. */
+    /**
+     * {@code POST /api/shares/rescan} (token): look for offers and rescan every accepted share now, listing each.
+     * {@code ?changed=true} rescans as the timer's tick does: shares whose folders' mtimes did not move are skipped.
+     */
     @Access(Access.Need.OPERATE)
     @Post("/rescan")
-    HttpResponse<?> rescan() {
+    HttpResponse<?> rescan(@QueryValue(defaultValue = "false") boolean changed) {
         try {
             inbox.acceptOffers();
         } catch (ShareBackendException e) {
             return HttpResponse.status(io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE)
                     .body(new ApiViews.Message("the share backend is unavailable: " + e.getMessage()));
         }
-        TrophyInbox.Summary summary = inbox.rescanAll();
+        TrophyInbox.Summary summary = inbox.rescanAll(!changed);
         return HttpResponse.ok(new ApiViews.Message("rescanned " + summary.shares() + " shares in "
-                + summary.took().toMillis() + " ms; " + summary.newCandidates() + " new candidate trophies"));
+                + summary.took().toMillis() + " ms; " + summary.newCandidates() + " new candidate trophies"
+                + (changed ? "; " + summary.skipped() + " unchanged shares skipped" : "")));
     }
 
     @Get

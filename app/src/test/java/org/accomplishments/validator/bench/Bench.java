@@ -175,6 +175,11 @@ final class Bench {
         }
     }
 
+    /** The repository root ({@code validator.repo}, set by the pom), absolute. */
+    static Path repo() {
+        return Path.of(System.getProperty("validator.repo", "..")).toAbsolutePath().normalize();
+    }
+
     static Path jar() {
         Path jar = Path.of(System.getProperty("validator.jar", "target/accomplishments-validator.jar"));
         if (!Files.isRegularFile(jar)) {

@@ -63,6 +63,38 @@ final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(dataDir);
             Path log = dataDir.resolveSibling(dataDir.getFileName() + "-service.log");
             ProcessBuilder pb = new ProcessBuilder(command);
+            // In the repository root, as the README runs it: jvm.options names the class archive from there.
+            pb.directory(Bench.repo().toFile());
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            long t0 = System.nanoTime();
+            return new ServiceProcess(pb.start(), port, log, t0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Exactly the README's run command, in the repository root ({@code java @app/jvm.options
+     * -Dvalidator.collections.path=examples/collections -jar app/target/accomplishments-validator.jar}), with only a
+     * data directory and a free port added, and {@code jvmOverrides} after the options file (a later option wins).
+     */
+    static ServiceProcess startAsReadme(Path dataDir, List<String> jvmOverrides) {
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add("java");
+        command.add("@app/jvm.options");
+        command.addAll(jvmOverrides);
+        command.add("-Dvalidator.data-dir=" + dataDir);
+        command.add("-Dmicronaut.server.port=" + port);
+        command.add("-Dvalidator.collections.path=examples/collections");
+        command.add("-jar");
+        command.add("app/target/accomplishments-validator.jar");
+        try {
+            Files.createDirectories(dataDir);
+            Path log = dataDir.resolveSibling(dataDir.getFileName() + "-service.log");
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.directory(Bench.repo().toFile());
             pb.redirectErrorStream(true);
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             long t0 = System.nanoTime();

@@ -94,6 +94,11 @@ final class ValidatorProcess implements AutoCloseable {
         command.add(javaExecutable());
         // The JVM options the README's run command uses.
         command.add("@" + Path.of(System.getProperty("validator.repo", ".."), "app", "jvm.options").toAbsolutePath());
+        // jvm.options names the class archive relative to the repository root; this runs elsewhere.
+        Path classArchive = jar().resolveSibling("accomplishments-validator.jsa").toAbsolutePath();
+        if (Files.isRegularFile(classArchive)) {
+            command.add("-XX:SharedArchiveFile=" + classArchive);
+        }
         command.add("-Dvalidator.data-dir=" + dataDir);
         command.add("-Dmicronaut.server.port=" + port);
         // Reads of the API need a token since the web UI (issue 4): the ITs use the operator token.

@@ -36,8 +36,14 @@ final class LocalShareWatcher implements AutoCloseable {
     private final Path root;
     private final Duration debounce;
     private final ShareEvents events;
+    /**
+     * What each watch is for. Held per watched folder, so kept small (issue 10: with 10,000 shares this was 30,001
+     * records, each with its own copy of the folder's path, beside the JDK's own per-watch objects): the folder is
+     * the key's {@link WatchKey#watchable()}, and the folders of one share share one record per depth.
+     */
     private final Map<WatchKey, Watched> keys = new HashMap<>();
-    private final Set<Path> watchedFolders = new java.util.HashSet<>();
+    /** The folder each share is watched at: a share is listed and registered again only when it moved. */
+    private final Map<String, Path> watchedShares = new HashMap<>();
     private final Set<String> dirtyShares = new LinkedHashSet<>();
     private boolean offersDirty;
     private boolean missed;
@@ -45,8 +51,10 @@ final class LocalShareWatcher implements AutoCloseable {
     private WatchService service;
     private Thread thread;
 
-    private record Watched(String shareId, Path dir, int depth) {
+    private record Watched(String shareId, int depth) {
     }
+
+    private static final Watched ROOT = new Watched(null, 0);
 
     LocalShareWatcher(Path root, Duration debounce, ShareEvents events) {
         this.root = root;
@@ -57,7 +65,7 @@ final class LocalShareWatcher implements AutoCloseable {
     synchronized void start() {
         try {
             service = root.getFileSystem().newWatchService();
-            register(root, null, 0);
+            register(root, ROOT);
         } catch (IOException e) {
             failure = "file events unavailable (" + e.getMessage() + "); timers only";
             LOG.warn("{}", failure);
@@ -80,14 +88,18 @@ final class LocalShareWatcher implements AutoCloseable {
 
     /** Watches an accepted share's folder and the collection folders inside it. */
     synchronized void watchShare(String shareId, Path folder) {
-        if (service == null || watchedFolders.contains(folder)) {
+        if (service == null || folder.equals(watchedShares.get(shareId))) {
             return;
         }
-        register(folder, shareId, 1);
+        if (!register(folder, new Watched(shareId, 1))) {
+            return;
+        }
+        watchedShares.put(shareId, folder);
+        Watched collections = new Watched(shareId, 2);
         try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
             for (Path child : children) {
-                if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                    register(child, shareId, 2);
+                if (isCollectionFolder(child)) {
+                    register(child, collections);
                 }
             }
         } catch (IOException e) {
@@ -95,11 +107,19 @@ final class LocalShareWatcher implements AutoCloseable {
         }
     }
 
-    private void register(Path dir, String shareId, int depth) {
+    /**
+     * Hidden folders ({@code .extrainformation}, sync tools' state) hold no trophies, and only {@code .trophy} names
+     * make a share dirty at that depth, so watching them cost a watch and its objects per share for nothing.
+     */
+    private static boolean isCollectionFolder(Path child) {
+        return !child.getFileName().toString().startsWith(".") && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private boolean register(Path dir, Watched watched) {
         try {
             WatchKey key = dir.register(service, KINDS);
-            keys.put(key, new Watched(shareId, dir, depth));
-            watchedFolders.add(dir);
+            keys.put(key, watched);
+            return true;
         } catch (IOException e) {
             // ENOSPC (inotify watch limit) among others: this folder is left to the timers.
             if (failure == null) {
@@ -107,6 +127,7 @@ final class LocalShareWatcher implements AutoCloseable {
                 LOG.warn("cannot watch {}: {}; raise fs.inotify.max_user_watches or rely on the rescan timer",
                         dir, e.getMessage());
             }
+            return false;
         }
     }
 
@@ -148,10 +169,11 @@ final class LocalShareWatcher implements AutoCloseable {
             if (ShareFolder.isTemporaryName(name.toString())) {
                 continue; // our own atomic writes
             }
-            Path changed = watched.dir().resolve(name);
-            if (watched.depth() == 1 && event.kind() == StandardWatchEventKinds.ENTRY_CREATE
-                    && Files.isDirectory(changed, LinkOption.NOFOLLOW_LINKS)) {
-                register(changed, watched.shareId(), 2);
+            if (watched.depth() == 1 && event.kind() == StandardWatchEventKinds.ENTRY_CREATE) {
+                Path changed = ((Path) key.watchable()).resolve(name);
+                if (isCollectionFolder(changed)) {
+                    register(changed, new Watched(watched.shareId(), 2));
+                }
             }
             if (watched.depth() == 2 && !name.toString().endsWith(".trophy")) {
                 continue; // our own .asc/.rejected, or files nobody validates
@@ -160,8 +182,8 @@ final class LocalShareWatcher implements AutoCloseable {
         }
         if (!key.reset()) {
             Watched gone = keys.remove(key);
-            if (gone != null) {
-                watchedFolders.remove(gone.dir());
+            if (gone != null && gone.depth() == 1) {
+                watchedShares.remove(gone.shareId(), key.watchable());
             }
         }
     }
