@@ -53,7 +53,11 @@ public class AccomplishmentCounts {
     public record Counts(List<Row> accomplishments, List<Row> collections, Instant at, long tookMs) {
     }
 
-    public Counts counts() throws SQLException {
+    public Counts counts() {
+        return ReadFailed.reading(() -> countsSql());
+    }
+
+    Counts countsSql() throws SQLException {
         Counts c = counts;
         if (c == null) {
             synchronized (this) {

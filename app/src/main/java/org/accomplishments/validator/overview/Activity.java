@@ -58,13 +58,21 @@ public class Activity {
     public record RollupMark(long rolledUpTo, Instant runAt) {
     }
 
-    public List<Bucket> hourly(int hours) throws SQLException {
+    public List<Bucket> hourly(int hours) {
+        return ReadFailed.reading(() -> hourlySql(hours));
+    }
+
+    List<Bucket> hourlySql(int hours) throws SQLException {
         Instant end = VerdictRollup.bucket(clock.instant(), 3600).plus(Duration.ofHours(1));
         Instant start = end.minus(Duration.ofHours(hours));
         return series(read(3600, start), start, end, Duration.ofHours(1));
     }
 
-    public List<Bucket> daily(int days) throws SQLException {
+    public List<Bucket> daily(int days) {
+        return ReadFailed.reading(() -> dailySql(days));
+    }
+
+    List<Bucket> dailySql(int days) throws SQLException {
         Instant end = VerdictRollup.bucket(clock.instant(), 86_400).plus(Duration.ofDays(1));
         Instant start = end.minus(Duration.ofDays(days));
         Map<Instant, Map<String, Long>> byDay = new TreeMap<>();
@@ -75,7 +83,11 @@ public class Activity {
         return series(byDay, start, end, Duration.ofDays(1));
     }
 
-    public LastHour lastHour() throws SQLException {
+    public LastHour lastHour() {
+        return ReadFailed.reading(() -> lastHourSql());
+    }
+
+    LastHour lastHourSql() throws SQLException {
         Instant now = clock.instant();
         Instant since = VerdictRollup.bucket(now, 60).minus(Duration.ofMinutes(59));
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -107,7 +119,11 @@ public class Activity {
                 quantile(histogram, finals, 0.5), quantile(histogram, finals, 0.95));
     }
 
-    public RollupMark mark() throws SQLException {
+    public RollupMark mark() {
+        return ReadFailed.reading(() -> markSql());
+    }
+
+    RollupMark markSql() throws SQLException {
         try (Connection c = pool.getConnection();
              PreparedStatement q = c.prepareStatement("SELECT rolled_up_to, run_at FROM verdict_rollup_state WHERE id = 1");
              ResultSet rs = q.executeQuery()) {
@@ -117,7 +133,11 @@ public class Activity {
     }
 
     /** The latest next attempt of a waiting trophy: when the waiting part of the backlog is due at the latest. */
-    public java.util.Optional<Instant> lastScheduledAttempt() throws SQLException {
+    public java.util.Optional<Instant> lastScheduledAttempt() {
+        return ReadFailed.reading(() -> lastScheduledAttemptSql());
+    }
+
+    java.util.Optional<Instant> lastScheduledAttemptSql() throws SQLException {
         try (Connection c = pool.getConnection();
              PreparedStatement q = c.prepareStatement("SELECT next_attempt_at FROM trophy WHERE state = 'WAITING' "
                      + "AND next_attempt_at IS NOT NULL ORDER BY state DESC, next_attempt_at DESC LIMIT 1");

@@ -36,7 +36,11 @@ public class IssuedList {
                        @Nullable Instant revokedAt, @Nullable String revokedBy, @Nullable String revokeReason) {
     }
 
-    public List<Line> page(ListFilter filter, long beforeId, int limit) throws SQLException {
+    public List<Line> page(ListFilter filter, long beforeId, int limit) {
+        return ReadFailed.reading(() -> pageSql(filter, beforeId, limit));
+    }
+
+    List<Line> pageSql(ListFilter filter, long beforeId, int limit) throws SQLException {
         if (!filter.state().isEmpty() && !STATES.contains(filter.state())) {
             throw new IllegalArgumentException("state must be one of " + String.join(", ", STATES));
         }

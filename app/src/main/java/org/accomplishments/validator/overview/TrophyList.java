@@ -56,7 +56,11 @@ public class TrophyList {
     }
 
     /** Up to {@code limit} lines with an id below {@code beforeId}, newest first. */
-    public List<Line> page(ListFilter filter, long beforeId, int limit) throws SQLException {
+    public List<Line> page(ListFilter filter, long beforeId, int limit) {
+        return ReadFailed.reading(() -> pageSql(filter, beforeId, limit));
+    }
+
+    List<Line> pageSql(ListFilter filter, long beforeId, int limit) throws SQLException {
         String state = stateOf(filter);
         try (Connection c = pool.getConnection()) {
             List<String> shares = new ArrayList<>();
@@ -145,7 +149,11 @@ public class TrophyList {
     }
 
     /** One share's trophies by state (lower case, every state), walking that share's part of {@code trophy_share_id}. */
-    public java.util.Map<String, Long> countsOf(String shareId) throws SQLException {
+    public java.util.Map<String, Long> countsOf(String shareId) {
+        return ReadFailed.reading(() -> countsOfSql(shareId));
+    }
+
+    java.util.Map<String, Long> countsOfSql(String shareId) throws SQLException {
         java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
         for (TrophyState s : TrophyState.values()) {
             counts.put(s.name().toLowerCase(Locale.ROOT), 0L);
@@ -195,10 +203,5 @@ public class TrophyList {
     static Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
-    }
-
-    /** A statement that ran out of its time limit (H2 and PostgreSQL: SQLSTATE 57014). */
-    public static boolean timedOut(SQLException e) {
-        return e instanceof java.sql.SQLTimeoutException || "57014".equals(e.getSQLState());
     }
 }

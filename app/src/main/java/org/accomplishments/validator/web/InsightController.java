@@ -14,6 +14,7 @@ import org.accomplishments.validator.overview.AccomplishmentCounts;
 import org.accomplishments.validator.overview.Activity;
 import org.accomplishments.validator.overview.IssuedList;
 import org.accomplishments.validator.overview.ListFilter;
+import org.accomplishments.validator.overview.ReadFailed;
 import org.accomplishments.validator.overview.SvgChart;
 import org.accomplishments.validator.overview.TrophyList;
 import org.accomplishments.validator.share.ShareRepository;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,8 +126,7 @@ public class InsightController {
 
     /** One share: what it is, its trophies by state, its trophies newest first and the awards made into it. */
     @Get(value = "/share", produces = MediaType.TEXT_HTML)
-    HttpResponse<?> share(HttpRequest<?> request, @QueryValue String id, @QueryValue @Nullable Long before)
-            throws SQLException {
+    HttpResponse<?> share(HttpRequest<?> request, @QueryValue String id, @QueryValue @Nullable Long before) {
         Map<String, Object> model = Pages.model(request);
         Optional<ShareRow> row = shares.findById(id);
         if (row.isEmpty()) {
@@ -149,7 +148,7 @@ public class InsightController {
     }
 
     @Get(value = "/counts", produces = MediaType.TEXT_HTML)
-    HttpResponse<?> counts(HttpRequest<?> request) throws SQLException {
+    HttpResponse<?> counts(HttpRequest<?> request) {
         Map<String, Object> model = Pages.model(request);
         AccomplishmentCounts.Counts c = counts.counts();
         model.put("counts", c);
@@ -183,14 +182,14 @@ public class InsightController {
             Instant now = clock.instant();
             model.put("readyDoneBy", ready == 0 || hour.finalVerdicts() == 0 ? null
                     : now.plus(Duration.ofMillis((long) (ready * 3_600_000.0 / hour.finalVerdicts()))));
-        } catch (SQLException e) {
+        } catch (ReadFailed e) {
             model.put("activityError", "the verdict rollup could not be read: " + e.getMessage());
         }
     }
 
     @FunctionalInterface
     interface Pager<T> {
-        List<T> page(ListFilter filter, long before) throws SQLException;
+        List<T> page(ListFilter filter, long before);
     }
 
     private static <T> HttpResponse<?> listPage(String view, Map<String, Object> model, String owner, String share,
@@ -227,11 +226,11 @@ public class InsightController {
         } catch (IllegalArgumentException e) {
             model.put("error", e.getMessage());
             return Pages.view(view, model).status(HttpStatus.BAD_REQUEST);
-        } catch (SQLException e) {
-            model.put("error", TrophyList.timedOut(e) ? "This filter matches too little of a large ledger to list "
+        } catch (ReadFailed e) {
+            model.put("error", e.timedOut() ? "This filter matches too little of a large ledger to list "
                     + "quickly; add a share, an accomplishment, a reason or a state." : "the list could not be read: "
                     + e.getMessage());
-            return Pages.view(view, model).status(TrophyList.timedOut(e) ? HttpStatus.SERVICE_UNAVAILABLE
+            return Pages.view(view, model).status(e.timedOut() ? HttpStatus.SERVICE_UNAVAILABLE
                     : HttpStatus.INTERNAL_SERVER_ERROR);
         }
     }
@@ -271,9 +270,9 @@ public class InsightController {
             }
         } catch (IllegalArgumentException e) {
             return HttpResponse.badRequest(e.getMessage()).contentType(MediaType.TEXT_PLAIN_TYPE);
-        } catch (SQLException e) {
-            return HttpResponse.status(TrophyList.timedOut(e) ? HttpStatus.SERVICE_UNAVAILABLE
-                    : HttpStatus.INTERNAL_SERVER_ERROR).body(TrophyList.timedOut(e)
+        } catch (ReadFailed e) {
+            return HttpResponse.status(e.timedOut() ? HttpStatus.SERVICE_UNAVAILABLE
+                    : HttpStatus.INTERNAL_SERVER_ERROR).body(e.timedOut()
                     ? "this filter matches too little of a large ledger to export quickly; narrow it"
                     : "the list could not be read: " + e.getMessage()).contentType(MediaType.TEXT_PLAIN_TYPE);
         } catch (IOException e) {
