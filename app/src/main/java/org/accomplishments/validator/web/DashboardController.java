@@ -38,7 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operations dashboard ({@code /}), the trophy list ({@code /trophies}), one trophy's history
+ * The operations dashboard ({@code /}), one trophy's history
  * ({@code /trophies/{id}}) and the share list ({@code /shares}). Lists are keyset-paged ("older" links carry the
  * last id seen), so a page costs the same with a million rows; the state counts, the one thing here that grows with
  * the ledger, are recounted in the background while someone looks.
@@ -59,6 +59,7 @@ public class DashboardController {
     private final TrophyInbox inbox;
     private final HumanIssuedTrophies issued;
     private final Clock clock;
+    private final org.accomplishments.validator.overview.Activity activity;
     private volatile Counts counts;
 
     private record Counts(Map<String, Long> trophies, Map<String, Long> shares, Instant at, long tookMs) {
@@ -73,7 +74,9 @@ public class DashboardController {
 
     public DashboardController(TrophyLedger ledger, LedgerOverview trophies, ShareOverview shares,
                                ShareRegistry registry, ShareBackend backend, ValidationKeyring keyring,
-                               TrophyInbox inbox, HumanIssuedTrophies issued, Clock clock) {
+                               TrophyInbox inbox, HumanIssuedTrophies issued, Clock clock,
+                               org.accomplishments.validator.overview.Activity activity) {
+        this.activity = activity;
         this.ledger = ledger;
         this.trophies = trophies;
         this.shares = shares;
@@ -110,31 +113,8 @@ public class DashboardController {
         model.put("backendUp", health.up());
         model.put("backendDetail", health.detail());
         model.put("lastScan", inbox.lastFullScan().orElse(null));
+        InsightController.activity(model, activity, c.trophies(), clock);
         return Pages.view("dashboard", model);
-    }
-
-    @Get(value = "/trophies", produces = MediaType.TEXT_HTML)
-    HttpResponse<?> list(HttpRequest<?> request, @QueryValue @Nullable String state, @QueryValue @Nullable String share,
-                         @QueryValue @Nullable Long before) {
-        Map<String, Object> model = Pages.model(request);
-        long cursor = before == null || before <= 0 ? Long.MAX_VALUE : before;
-        TrophyState parsed = state == null || state.isBlank() ? null : Paging.parseEnum(TrophyState.class, state);
-        List<TrophyRow> rows;
-        if (share != null && !share.isBlank()) {
-            rows = trophies.newestOf(share, cursor, PAGE + 1);
-        } else if (parsed != null) {
-            rows = trophies.newestIn(parsed.name(), cursor, PAGE + 1);
-        } else {
-            rows = trophies.newest(cursor, PAGE + 1);
-        }
-        boolean more = rows.size() > PAGE;
-        List<TrophyRow> page = more ? rows.subList(0, PAGE) : rows;
-        model.put("rows", page);
-        model.put("state", parsed == null ? "" : parsed.name().toLowerCase(Locale.ROOT));
-        model.put("share", share == null ? "" : share);
-        model.put("states", java.util.Arrays.stream(TrophyState.values()).map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
-        model.put("older", more ? page.get(page.size() - 1).id() : null);
-        return Pages.view("trophies", model);
     }
 
     @Get(value = "/trophies/{id}", produces = MediaType.TEXT_HTML)

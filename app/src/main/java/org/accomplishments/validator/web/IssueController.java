@@ -26,7 +26,7 @@ import java.util.Optional;
 /**
  * Awarding one trophy: {@code GET /issue} (search a share, pick an accomplishment, note and evidence),
  * {@code POST /issue/preview} (what would be written where), {@code POST /issue} (confirm: write and sign).
- * {@code GET /issued} lists issued trophies; {@code /issued/{id}} shows one with its revocation form.
+ * {@code /issued/{id}} shows one issued trophy with its revocation form.
  */
 @Access(Access.Need.ISSUE)
 @Controller
@@ -97,17 +97,6 @@ public class IssueController {
         model.put("evidence", form.getOrDefault("evidence", ""));
         boolean conflict = outcome instanceof IssueOutcome.Refused r && r.conflict();
         return Pages.view("issue", model).status(conflict ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_ENTITY);
-    }
-
-    @Get(value = "/issued", produces = MediaType.TEXT_HTML)
-    HttpResponse<?> list(HttpRequest<?> request, @QueryValue @Nullable Long before) {
-        Map<String, Object> model = Pages.model(request);
-        List<IssuedTrophyRow> rows = trophies.page(before, DashboardController.PAGE + 1);
-        boolean more = rows.size() > DashboardController.PAGE;
-        List<IssuedTrophyRow> page = more ? rows.subList(0, DashboardController.PAGE) : rows;
-        model.put("rows", page);
-        model.put("older", more ? page.get(page.size() - 1).id() : null);
-        return Pages.view("issued", model);
     }
 
     @Get(value = "/issued/{id}", produces = MediaType.TEXT_HTML)

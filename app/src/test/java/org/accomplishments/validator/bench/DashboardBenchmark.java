@@ -34,6 +34,7 @@ class DashboardBenchmark {
     private static final int TROPHIES = Integer.getInteger("bench.dashboard.trophies", 1_000_000);
     private static final int SHARES = 1_000;
     private static final int SAMPLES = 20;
+    private static final int ISSUED = 20_000;
     private static final String PASSWORD = "bench-admin-password";
 
     @Test
@@ -43,7 +44,8 @@ class DashboardBenchmark {
         try {
             Path collections = Bench.collection(tmp.resolve("collections"), "bench", 1, ThroughputBenchmark.TRIVIAL_SCRIPT);
             Path data = tmp.resolve("data");
-            Map<String, String> settings = Map.of("validator.web.admin-password-hash", PasswordHasher.hash(PASSWORD));
+            Map<String, String> settings = Map.of("validator.web.admin-password-hash", PasswordHasher.hash(PASSWORD),
+                    "validator.dashboard.rollup-interval", "2s");
             service = ServiceProcess.start(data, collections, settings);
             service.awaitHealthy(Duration.ofSeconds(120));
             service.close(); // the schema is there; fill the ledger while nobody else holds the H2 file
@@ -56,6 +58,7 @@ class DashboardBenchmark {
             service.awaitHealthy(Duration.ofSeconds(300));
             WebSession admin = new WebSession(service.uri("").toString());
             admin.login("admin", PASSWORD);
+            awaitRollup(admin);
             long someId = TROPHIES / 2;
             Map<String, String> pages = new LinkedHashMap<>();
             pages.put("dashboard", "/");
@@ -66,6 +69,21 @@ class DashboardBenchmark {
             pages.put("trophies of one share", "/trophies?share=share-00042");
             pages.put("one trophy's history", "/trophies/" + someId);
             pages.put("shares", "/shares");
+            // Issue 14: filters, CSV, a share's page, counts by accomplishment, the issued list.
+            pages.put("trophies of one owner", "/trophies?owner=owner42");
+            pages.put("trophies of one accomplishment", "/trophies?accomplishment=bench/t500");
+            pages.put("trophies, a collection since yesterday", "/trophies?accomplishment=bench&from="
+                    + Instant.now().minus(Duration.ofDays(1)).toString().substring(0, 10));
+            pages.put("trophies, rejected for a reason", "/trophies?reason=not-accomplished&state=rejected");
+            pages.put("trophies, waiting of one owner, deep", "/trophies?owner=owner7&state=waiting&before="
+                    + (TROPHIES / 2));
+            pages.put("trophies CSV of one share (1,000 rows)", "/trophies.csv?share=share-00042");
+            pages.put("one share's page", "/share?id=share-00042");
+            pages.put("counts by collection and accomplishment", "/counts");
+            pages.put("issued, newest", "/issued");
+            pages.put("issued of one owner", "/issued?owner=owner7");
+            pages.put("issued, revoked", "/issued?state=revoked");
+            pages.put("issued CSV of one owner", "/issued.csv?owner=owner7");
             for (Map.Entry<String, String> page : pages.entrySet()) {
                 measure(service, admin, page.getKey(), page.getValue(), 0);
             }
@@ -77,6 +95,24 @@ class DashboardBenchmark {
             }
             Bench.deleteTree(tmp);
         }
+    }
+
+    /** Waits until the verdict rollup has read the whole history (a million events after the fill). */
+    private static void awaitRollup(WebSession admin) throws Exception {
+        long t0 = System.nanoTime();
+        java.util.regex.Pattern mark = java.util.regex.Pattern.compile("up to event #<span>(\\d+)</span>");
+        long rolled = -1;
+        while (System.nanoTime() - t0 < Duration.ofMinutes(10).toNanos()) {
+            java.util.regex.Matcher m = mark.matcher(admin.get("/").body());
+            rolled = m.find() ? Long.parseLong(m.group(1)) : -1;
+            if (rolled >= TROPHIES) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        Bench.info("dashboard", String.format("the verdict rollup read %d events of history in %.1f s after the start",
+                rolled, (System.nanoTime() - t0) / 1e9));
+        assertEquals(true, rolled >= TROPHIES, "the rollup caught up");
     }
 
     private static void measure(ServiceProcess service, WebSession admin, String name, String path, int pauseS)
@@ -189,6 +225,43 @@ class DashboardBenchmark {
                     }
                 }
                 trophy.executeBatch();
+            }
+            // The history a ledger has: one verdict (or waiting) event per trophy, the rollup's input.
+            try (PreparedStatement events = c.prepareStatement("INSERT INTO trophy_event (trophy_id, at, kind, state, "
+                    + "detail) SELECT id, COALESCE(verdict_at, updated_at), 'verdict', state, 'benchmark' FROM trophy "
+                    + "WHERE id > ? AND id <= ?")) {
+                for (long from = 0; from < TROPHIES; from += 50_000) {
+                    events.setLong(1, from);
+                    events.setLong(2, from + 50_000);
+                    events.executeUpdate();
+                    c.commit();
+                }
+            }
+            try (PreparedStatement award = c.prepareStatement("INSERT INTO issued_trophy (share_id, owner, "
+                    + "accomplishment_id, path, trophy_sha256, issuer, note, state, issued_at, revoked_at, revoked_by, "
+                    + "revoke_reason, standing) VALUES (?, ?, ?, ?, ?, 'ivy', 'benchmark', ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < ISSUED; i++) {
+                    boolean revoked = i % 20 == 0;
+                    Instant at = now.minus(Duration.ofSeconds((long) (ISSUED - i) * 60));
+                    award.setString(1, String.format("share-%05d", i % SHARES));
+                    award.setString(2, "owner" + (i % SHARES));
+                    award.setString(3, "bench/h" + (i / SHARES));
+                    award.setString(4, "bench/h" + (i / SHARES) + ".trophy");
+                    award.setString(5, String.format("%064x", i));
+                    award.setString(6, revoked ? "REVOKED" : "ISSUED");
+                    award.setTimestamp(7, Timestamp.from(at));
+                    award.setTimestamp(8, revoked ? Timestamp.from(at.plusSeconds(30)) : null);
+                    award.setString(9, revoked ? "admin" : null);
+                    award.setString(10, revoked ? "benchmark" : null);
+                    if (revoked) {
+                        award.setNull(11, java.sql.Types.BOOLEAN);
+                    } else {
+                        award.setBoolean(11, true);
+                    }
+                    award.addBatch();
+                }
+                award.executeBatch();
+                c.commit();
             }
             try (PreparedStatement event = c.prepareStatement("INSERT INTO trophy_event (trophy_id, at, kind, state, "
                     + "exit_code, duration_ms, detail, stdout_tail, stderr_tail) VALUES (?, ?, ?, 'SIGNED', 0, 12, ?, ?, '')")) {
