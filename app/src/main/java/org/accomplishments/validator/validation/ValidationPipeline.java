@@ -162,12 +162,14 @@ public class ValidationPipeline implements AutoCloseable {
                 return;
             }
             while (running) {
-                // Claims in batches: wait for half the slots (a full batch whenever the workers keep up), take
-                // whatever else is free, claim that many rows in one statement and give the unused slots back.
+                // Claims in batches: once half the slots are free (a full batch whenever the workers keep up), take
+                // whatever else is free too, claim that many rows in one statement and give the unused slots back.
+                // Never waits here: this thread also renews the leases; a worker that frees the half wakes it.
                 int wanted = Math.max(1, slotCount / 2);
-                slots.acquire(wanted);
-                int free = slots.drainPermits();
-                int taken = wanted + free;
+                if (!slots.tryAcquire(wanted)) {
+                    break;
+                }
+                int taken = wanted + slots.drainPermits();
                 List<TrophyRow> claimed;
                 try {
                     claimed = running && (storage == null || storage.allowsWrites())
@@ -177,19 +179,21 @@ public class ValidationPipeline implements AutoCloseable {
                     throw e;
                 }
                 slots.release(taken - claimed.size());
-                java.util.Map<String, Optional<Share>> shares = new java.util.HashMap<>();
+                java.util.Map<String, Optional<Share>> shares = new java.util.concurrent.ConcurrentHashMap<>();
                 for (TrophyRow row : claimed) {
-                    Optional<Share> share = shares.computeIfAbsent(row.shareId(),
-                            id -> registry.find(id).filter(Share::accepted));
                     inFlight.incrementAndGet();
                     claims.put(row.id(), row.leaseOwner());
                     workers.execute(() -> {
                         try {
-                            process(row, share);
+                            process(row, () -> shares.computeIfAbsent(row.shareId(),
+                                    id -> registry.find(id).filter(Share::accepted)));
                         } finally {
                             claims.remove(row.id());
                             inFlight.decrementAndGet();
                             slots.release();
+                            if (slots.availablePermits() >= wanted) {
+                                wake();
+                            }
                         }
                     });
                 }
@@ -198,8 +202,6 @@ public class ValidationPipeline implements AutoCloseable {
                 }
             }
             scheduleNextWake();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("taking due work from the ledger failed: {}; the timer tries again", e.toString());
         }
@@ -236,16 +238,17 @@ public class ValidationPipeline implements AutoCloseable {
     }
 
     /**
-     * A row as its claim read it, with its share as the batch found it. No second read: every change is conditional
+     * A row as its claim read it, with its share as the batch found it (looked up once per batch). No second read: every change is conditional
      * on the claim's token, so a row the scanner closed meanwhile is refused at its first move
      * ({@link TrophyLedger.LeaseLost}). Never throws: a failure is recorded and retried with backoff.
      */
-    private void process(TrophyRow row, Optional<Share> share) {
+    private void process(TrophyRow row, java.util.function.Supplier<Optional<Share>> shareOfBatch) {
         String token = row.leaseOwner();
         MDC.put("share", row.shareId());
         MDC.put("trophy", Long.toString(row.id()));
         Step step = new Step(token);
         try {
+            Optional<Share> share = shareOfBatch.get();
             if (share.isEmpty()) {
                 step.move(row.moveTo(TrophyState.VANISHED, row.reason(), row.detail(), null, ledger.now()),
                         "share-not-accepted", "the share is no longer accepted; nothing is written into it");
