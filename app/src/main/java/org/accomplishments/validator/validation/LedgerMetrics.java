@@ -30,6 +30,16 @@ public class LedgerMetrics {
                     .description("Trophies in the ledger now, by state (read from the database at most every 5 s); "
                             + "the dashboard's counts").tag("state", name).register(meters);
         }
+        // Zero unless the service runs on CountingJdbcDriver (benchmarks: SQL statements and commits per trophy).
+        io.micrometer.core.instrument.FunctionCounter.builder("validator.database.statements",
+                CountingJdbcDriver.STATEMENTS, java.util.concurrent.atomic.AtomicLong::get)
+                .description("SQL statements executed, counted only on jdbc:counting: URLs").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("validator.database.commits",
+                CountingJdbcDriver.COMMITS, java.util.concurrent.atomic.AtomicLong::get)
+                .description("Commits, counted only on jdbc:counting: URLs").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("validator.database.read.only.switches",
+                CountingJdbcDriver.READ_ONLY_SWITCHES, java.util.concurrent.atomic.AtomicLong::get)
+                .description("Connection.setReadOnly calls, counted only on jdbc:counting: URLs").register(meters);
     }
 
     private double count(String state) {

@@ -181,6 +181,20 @@ public class TrophyLedger {
         return trophies.claim(row.id(), token, now.plus(lease), now) == 1 ? Optional.of(token) : Optional.empty();
     }
 
+    /**
+     * Takes up to {@code limit} due rows, earliest first, in one statement, and reads them back in a second: each
+     * comes with the token (its {@code leaseOwner}) to pass to {@link #move}. Rows another worker or node took
+     * meanwhile are simply not among them. Two statements for a whole batch, whatever the backlog.
+     */
+    public List<TrophyRow> claimDue(String node, Duration lease, int limit) {
+        Instant now = clock.instant();
+        String token = node + "/" + UUID.randomUUID();
+        if (trophies.claimDue(token, now.plus(lease), now, limit) == 0) {
+            return List.of();
+        }
+        return trophies.findByLeaseOwner(token);
+    }
+
     public boolean extendLease(long id, String token, Duration lease) {
         return trophies.extendLease(id, token, clock.instant().plus(lease)) == 1;
     }
@@ -200,9 +214,9 @@ public class TrophyLedger {
         return trophies.countSigned(shareId, accomplishmentId) > 0;
     }
 
-    /** Wakes the trophies of a share waiting for {@code accomplishmentId} to be signed. */
-    public void wakeDependents(String shareId, String accomplishmentId) {
-        trophies.wakeDependents(shareId, "%," + accomplishmentId + ",%", clock.instant());
+    /** Wakes the trophies of a share waiting for {@code accomplishmentId} to be signed; how many woke. */
+    public long wakeDependents(String shareId, String accomplishmentId) {
+        return trophies.wakeDependents(shareId, "%," + accomplishmentId + ",%", clock.instant());
     }
 
     /**
@@ -212,6 +226,15 @@ public class TrophyLedger {
      */
     @Transactional
     public TrophyRow move(TrophyRow updated, String token, String kind, String detail) {
+        return moveAfter(null, updated, token, kind, detail);
+    }
+
+    /**
+     * The same, with the logic-script run that led to it ({@link #attemptOf}) recorded in the same transaction: one
+     * commit per state change, its history included.
+     */
+    @Transactional
+    public TrophyRow moveAfter(TrophyEventRow attempt, TrophyRow updated, String token, String kind, String detail) {
         long changed = trophies.updateLeased(updated.id(), token, updated.accomplishmentId(), updated.state(),
                 updated.attempts(), updated.notYetCount(), updated.errorCount(), updated.dependencyWaits(),
                 updated.nextAttemptAt(), updated.reason(), updated.detail(), updated.waitingFor(), updated.signedBy(),
@@ -219,8 +242,36 @@ public class TrophyLedger {
         if (changed != 1) {
             throw new LeaseLost(updated.id());
         }
+        if (attempt != null) {
+            events.save(attempt);
+        }
         event(updated.id(), updated.trophyState(), kind, detail);
         return updated;
+    }
+
+    /**
+     * Moves a row to SIGNED and wakes the rows of its share waiting for its accomplishment, in one transaction.
+     *
+     * @return how many dependents woke (worth a pass over the due work only then)
+     * @throws LeaseLost when the row is no longer this worker's
+     */
+    @Transactional
+    public long moveToSigned(TrophyRow updated, String token, String kind, String detail, String accomplishmentId) {
+        moveAfter(null, updated, token, kind, detail);
+        return wakeDependents(updated.shareId(), accomplishmentId);
+    }
+
+    /** One logic-script run, to be recorded with the state change it leads to ({@link #moveAfter}). */
+    public TrophyEventRow attemptOf(TrophyRow row, String detail, Integer exitCode, long durationMs,
+                                    String stdoutTail, String stderrTail) {
+        return new TrophyEventRow(null, row.id(), clock.instant(), "script", row.state(), exitCode, durationMs,
+                clip(detail, 2000), clip(stdoutTail, 70_000), clip(stderrTail, 70_000));
+    }
+
+    /** Records a script run on its own, when the change it led to could not be made (the lease was lost). */
+    @Transactional
+    public void record(TrophyEventRow attempt) {
+        events.save(attempt);
     }
 
     /** Records one logic-script run. */

@@ -34,6 +34,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,6 +76,7 @@ public class ValidationPipeline implements AutoCloseable {
     private final Duration lease;
     private final ExecutorService workers;
     private final Semaphore slots;
+    private final int slotCount;
     private final ScheduledExecutorService dispatcher;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -106,7 +108,9 @@ public class ValidationPipeline implements AutoCloseable {
         this.node = nodeName();
         this.lease = settings.getScriptTimeout().plus(Duration.ofMinutes(2));
         int workerCount = settings.effectiveWorkers();
-        this.slots = new Semaphore(workerCount);
+        // Twice the workers: a batch claimed ahead waits in the executor's queue while every worker is busy.
+        this.slotCount = 2 * workerCount;
+        this.slots = new Semaphore(slotCount);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerCount, r -> daemon(r, "validation-" + n.incrementAndGet()));
         this.dispatcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "validation-dispatch"));
@@ -157,45 +161,47 @@ public class ValidationPipeline implements AutoCloseable {
                 // every user's share. Validate nothing until a reload finds a collection; /health says why.
                 return;
             }
-            int batch = Math.max(8, settings.effectiveWorkers() * 8);
             while (running) {
-                int submitted = 0;
-                for (TrophyRow row : ledger.due(batch)) {
-                    if (storage != null && !storage.allowsWrites()) {
-                        return;
-                    }
-                    slots.acquire();
-                    Optional<String> token;
-                    try {
-                        token = running ? ledger.claim(row, node, lease) : Optional.empty();
-                    } catch (RuntimeException e) {
-                        slots.release();
-                        throw e;
-                    }
-                    if (token.isEmpty()) {
-                        slots.release();
-                        continue;
-                    }
-                    submitted++;
+                // Claims in batches: once half the slots are free (a full batch whenever the workers keep up), take
+                // whatever else is free too, claim that many rows in one statement and give the unused slots back.
+                // Never waits here: this thread also renews the leases; a worker that frees the half wakes it.
+                int wanted = Math.max(1, slotCount / 2);
+                if (!slots.tryAcquire(wanted)) {
+                    break;
+                }
+                int taken = wanted + slots.drainPermits();
+                List<TrophyRow> claimed;
+                try {
+                    claimed = running && (storage == null || storage.allowsWrites())
+                            ? ledger.claimDue(node, lease, taken) : List.of();
+                } catch (RuntimeException e) {
+                    slots.release(taken);
+                    throw e;
+                }
+                slots.release(taken - claimed.size());
+                java.util.Map<String, Optional<Share>> shares = new java.util.concurrent.ConcurrentHashMap<>();
+                for (TrophyRow row : claimed) {
                     inFlight.incrementAndGet();
-                    claims.put(row.id(), token.get());
+                    claims.put(row.id(), row.leaseOwner());
                     workers.execute(() -> {
                         try {
-                            process(row.id(), token.get());
+                            process(row, () -> shares.computeIfAbsent(row.shareId(),
+                                    id -> registry.find(id).filter(Share::accepted)));
                         } finally {
                             claims.remove(row.id());
                             inFlight.decrementAndGet();
                             slots.release();
+                            if (slots.availablePermits() >= wanted) {
+                                wake();
+                            }
                         }
                     });
                 }
-                if (submitted == 0) {
-                    break;
+                if (claimed.size() < taken) {
+                    break; // nothing more is due now
                 }
             }
             scheduleNextWake();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("taking due work from the ledger failed: {}; the timer tries again", e.toString());
         }
@@ -231,18 +237,18 @@ public class ValidationPipeline implements AutoCloseable {
         timedWake = dispatcher.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** One claimed trophy, one step. Never throws: a failure is recorded and retried with backoff. */
-    void process(long trophyId, String token) {
-        Optional<TrophyRow> fresh = ledger.find(trophyId);
-        if (fresh.isEmpty() || !fresh.get().trophyState().isOpen() || !token.equals(fresh.get().leaseOwner())) {
-            return; // closed or taken over between the claim and now
-        }
-        TrophyRow row = fresh.get();
+    /**
+     * A row as its claim read it, with its share as the batch found it (looked up once per batch). No second read: every change is conditional
+     * on the claim's token, so a row the scanner closed meanwhile is refused at its first move
+     * ({@link TrophyLedger.LeaseLost}). Never throws: a failure is recorded and retried with backoff.
+     */
+    private void process(TrophyRow row, java.util.function.Supplier<Optional<Share>> shareOfBatch) {
+        String token = row.leaseOwner();
         MDC.put("share", row.shareId());
         MDC.put("trophy", Long.toString(row.id()));
         Step step = new Step(token);
         try {
-            Optional<Share> share = registry.find(row.shareId()).filter(Share::accepted);
+            Optional<Share> share = shareOfBatch.get();
             if (share.isEmpty()) {
                 step.move(row.moveTo(TrophyState.VANISHED, row.reason(), row.detail(), null, ledger.now()),
                         "share-not-accepted", "the share is no longer accepted; nothing is written into it");
@@ -252,7 +258,7 @@ public class ValidationPipeline implements AutoCloseable {
         } catch (TrophyLedger.LeaseLost e) {
             LOG.info("{}; leaving it to its current owner", e.getMessage());
         } catch (BlockedReadException e) {
-            registry.find(row.shareId()).ifPresent(share -> inbox.get().quarantine(share, e));
+            registry.find(row.shareId()).ifPresent(s -> inbox.get().quarantine(s, e));
             try {
                 step.move(row.moveTo(row.trophyState(), row.reason(), row.detail(), ledger.now().plusSeconds(5),
                         ledger.now()), "share-quarantined", e.getMessage());
@@ -276,8 +282,44 @@ public class ValidationPipeline implements AutoCloseable {
             this.token = token;
         }
 
+        /** The script run not recorded yet: it goes into the transaction of the state change it leads to. */
+        private TrophyEventRow attempt;
+
         TrophyRow move(TrophyRow updated, String kind, String detail) {
-            return ledger.move(updated, token, kind, detail);
+            TrophyEventRow run = takeAttempt();
+            try {
+                return ledger.moveAfter(run, updated, token, kind, detail);
+            } catch (TrophyLedger.LeaseLost e) {
+                recordAlone(run);
+                throw e;
+            }
+        }
+
+        /** The move to SIGNED, its dependents woken in the same transaction; a pass follows only if any woke. */
+        void moveToSigned(TrophyRow updated, String kind, String detail, String accomplishmentId) {
+            TrophyEventRow run = takeAttempt();
+            if (run != null) {
+                ledger.record(run); // not reached from a script run (SIGNING comes first); kept for safety
+            }
+            if (ledger.moveToSigned(updated, token, kind, detail, accomplishmentId) > 0) {
+                wake();
+            }
+        }
+
+        private TrophyEventRow takeAttempt() {
+            TrophyEventRow run = attempt;
+            attempt = null;
+            return run;
+        }
+
+        private void recordAlone(TrophyEventRow run) {
+            if (run != null) {
+                try {
+                    ledger.record(run);
+                } catch (RuntimeException e) {
+                    LOG.debug("recording the script run of a row that changed meanwhile failed: {}", e.toString());
+                }
+            }
         }
 
         void run(TrophyRow row, Share share) throws IOException {
@@ -324,12 +366,11 @@ public class ValidationPipeline implements AutoCloseable {
                 signedBefore = Optional.empty();
             }
             if (signedBefore.isPresent()) {
-                move(row.withAccomplishment(signedBefore.get().id().toString())
+                moveToSigned(row.withAccomplishment(signedBefore.get().id().toString())
                                 .moveTo(TrophyState.SIGNED, null, "an existing .trophy.asc already verifies for this "
                                         + "content and share", null, ledger.now()),
-                        "recognised", "existing signature verified; not signed again");
-                ledger.wakeDependents(share.id(), signedBefore.get().id().toString());
-                wake();
+                        "recognised", "existing signature verified; not signed again",
+                        signedBefore.get().id().toString());
                 return;
             }
             Optional<IssuedAwards.Standing> award = TrophyParser.parse(bytes) instanceof TrophyParser.Parsed p
@@ -380,8 +421,8 @@ public class ValidationPipeline implements AutoCloseable {
             }
             ScriptAnswer answer = result.answer();
             Integer exitCode = result.outcome() instanceof ScriptOutcome.Exited exited ? exited.code() : null;
-            ledger.attempt(row, run.script() + ": " + result.describe(), exitCode, result.elapsed().toMillis(),
-                    result.stdout(), result.stderr());
+            attempt = ledger.attemptOf(row, run.script() + ": " + result.describe(), exitCode,
+                    result.elapsed().toMillis(), result.stdout(), result.stderr());
             Timer.builder("validator.script.duration").description("Logic script run time")
                     .tag("answer", answer.name().toLowerCase()).register(meters).record(result.elapsed());
             TrophyRow attempted = row.withCounts(row.attempts() + 1, row.notYetCount(), row.errorCount(),
@@ -476,13 +517,12 @@ public class ValidationPipeline implements AutoCloseable {
                     "the logic script answered accomplished; signing");
             VerdictWriter.Signature signed = verdicts.sign(share, trophy, now);
             verdicts.writeSigned(folder, row.path(), signed);
-            move(signing.withSignedBy(signed.fingerprint()).moveTo(TrophyState.SIGNED, null,
-                    "signed by " + signed.fingerprint(), null, ledger.now()), "signed", row.path() + ".asc written");
-            ledger.wakeDependents(share.id(), trophy.id().toString());
+            moveToSigned(signing.withSignedBy(signed.fingerprint()).moveTo(TrophyState.SIGNED, null,
+                    "signed by " + signed.fingerprint(), null, ledger.now()), "signed", row.path() + ".asc written",
+                    trophy.id().toString());
             counter("validator.trophies.signed", null).increment();
             recordLatency(row);
             LOG.info("signed {} for {}", row.path(), share.owner());
-            wake(); // trophies that waited for this one are due now
         }
 
         /** An issued trophy whose signature is missing (or must be checked again): signed again, never rejected. */
@@ -495,14 +535,12 @@ public class ValidationPipeline implements AutoCloseable {
             VerdictWriter.Signature signed = verdicts.sign(share, trophy, award.issuedAt());
             verdicts.writeSigned(folder, row.path(), signed);
             awards.signedAgain(award.id(), signed.signedTextSha256(), signed.fingerprint(), ledger.now());
-            move(signing.withAccomplishment(trophy.id().toString()).withSignedBy(signed.fingerprint())
+            moveToSigned(signing.withAccomplishment(trophy.id().toString()).withSignedBy(signed.fingerprint())
                             .moveTo(TrophyState.SIGNED, null, "issued #" + award.id() + "; signed by "
                                     + signed.fingerprint(), null, ledger.now()),
-                    "signed", row.path() + ".asc written again for issued #" + award.id());
-            ledger.wakeDependents(share.id(), trophy.id().toString());
+                    "signed", row.path() + ".asc written again for issued #" + award.id(), trophy.id().toString());
             counter("validator.trophies.signed", null).increment();
             LOG.info("signed issued {} for {} again", row.path(), share.owner());
-            wake();
         }
 
         private void reject(TrophyRow row, ShareFolder folder, String id, RejectionReason reason, String detail)

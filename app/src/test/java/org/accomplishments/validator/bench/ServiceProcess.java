@@ -185,6 +185,21 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The same plus the CPU of its children that have been waited for ({@code cutime + cstime}): the logic scripts
+     * the service ran, and everything they started.
+     */
+    double cpuSecondsWithChildren() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]))
+                    / (double) CLK_TCK;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** VmRSS or VmHWM of the service process in MB. */
     double memoryMb(String field) {
         try {
