@@ -106,7 +106,7 @@ class HttpApiTest extends PipelineScenario {
 
         Map<String, Object> trophies = object(status, "trophies");
         assertEquals(Set.of("pending", "waiting", "signing", "signed", "rejecting", "rejected", "ignored",
-                "superseded", "vanished"), trophies.keySet(), status.toString());
+                "superseded", "vanished", "revoked"), trophies.keySet(), status.toString());
         assertTrue(number(trophies.get("signed")) >= 3, status.toString());
         assertTrue(number(trophies.get("rejected")) >= 1, status.toString());
         Map<String, Object> shares = object(status, "shares");
