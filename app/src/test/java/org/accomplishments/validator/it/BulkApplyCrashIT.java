@@ -176,8 +176,10 @@ class BulkApplyCrashIT {
         Map<String, Integer> perShareAndHero = new LinkedHashMap<>();
         List<Long> ids = new ArrayList<>();
         String before = "";
+        // The issued list's rows: id, time, accomplishment, owner, share (a link to its page), issuer, state.
         Pattern row = Pattern.compile("<a href=\"/issued/(\\d+)\">\\d+</a></td>\\s*<td>[^<]*</td><td>(example/[a-z0-9-]+)</td>"
-                + "\\s*<td>[^<]*</td><td>([0-9a-f-]+)</td><td>[^<]*</td>\\s*<td><span>([a-z]+)</span>");
+                + "\\s*<td>[^<]*</td><td>(?:<a [^>]*>)?([0-9a-f-]+)(?:</a>)?</td>\\s*<td>[^<]*</td>"
+                + "\\s*<td><span[^>]*>([a-z]+)</span>");
         while (true) {
             String issuedPage = service.getText("/issued" + before);
             Matcher m = row.matcher(issuedPage);
