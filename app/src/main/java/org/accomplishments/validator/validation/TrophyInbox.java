@@ -199,9 +199,6 @@ public class TrophyInbox implements ShareEvents {
 
     /** What a rescan found: shares looked at, of them skipped unchanged (see {@link Stamp}), new candidates. */
     public record Summary(int shares, int newCandidates, Duration took, int skipped) {
-        public Summary(int shares, int newCandidates, Duration took) {
-            this(shares, newCandidates, took, 0);
-        }
     }
 
     /**
