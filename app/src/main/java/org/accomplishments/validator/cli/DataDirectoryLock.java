@@ -32,7 +32,15 @@ final class DataDirectoryLock {
      * Takes the lock, or refuses the start with {@link ExitCodes#ALREADY_RUNNING}. A directory that cannot be
      * created or written is left to {@code DataDirectoryCheck}, which names what is wrong with it.
      */
-    static synchronized void acquire(Path dataDir) throws StartupRefusal {
+    static void acquire(Path dataDir) throws StartupRefusal {
+        acquire(dataDir, "stop it before starting the service again on this directory.");
+    }
+
+    /**
+     * The same for another command that must not run beside the service ({@code restore}): held until this JVM
+     * ends, so no service can start while it works; {@code advice} ends the refusal's sentence.
+     */
+    static synchronized void acquire(Path dataDir, String advice) throws StartupRefusal {
         if (held != null) {
             return;
         }
@@ -60,8 +68,7 @@ final class DataDirectoryLock {
             Optional<Long> pid = holder(file);
             throw new StartupRefusal(ExitCodes.ALREADY_RUNNING, "already running: "
                     + pid.map(p -> "the process " + p).orElse("another process")
-                    + " holds the lock " + file + " on the data directory " + dir
-                    + "; stop it before starting the service again on this directory.");
+                    + " holds the lock " + file + " on the data directory " + dir + "; " + advice);
         }
         try {
             channel.truncate(0);

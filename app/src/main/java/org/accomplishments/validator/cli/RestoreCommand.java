@@ -1,5 +1,6 @@
 package org.accomplishments.validator.cli;
 
+import org.accomplishments.validator.config.StartupRefusal;
 import org.accomplishments.validator.storage.DatabaseBackups;
 import org.accomplishments.validator.storage.DatabaseRestore;
 import org.accomplishments.validator.storage.EmbeddedDatabase;
@@ -41,6 +42,14 @@ public class RestoreCommand implements Callable<Integer> {
                 System.err.println("restore: the database is not an embedded H2 file (datasources.default.url = "
                         + url.replaceAll("password=[^;&]*", "password=***") + "); restore it with its own tools");
                 return ExitCodes.FAILURE;
+            }
+            try {
+                // The service's own lock, not only H2's: a service starting during the restore would open the
+                // file being moved aside.
+                DataDirectoryLock.acquire(dataDir, "stop the service before restoring its database.");
+            } catch (StartupRefusal refusal) {
+                System.err.println("restore: " + refusal.getMessage());
+                return ExitCodes.FAILURE; // as README documents for "the service is running"
             }
             try {
                 DatabaseRestore.Restored done = DatabaseRestore.restore(db.get(), backups, Optional.ofNullable(from),

@@ -71,6 +71,31 @@ class BackupRestoreIT {
         }
     }
 
+    @Test
+    void aRestoreWhileTheServiceRunsIsRefusedAndTouchesNothing() throws Exception {
+        Path var = temp.resolve("var");
+        Path db = var.resolve("db/validator.mv.db");
+        Map<String, String> props = Map.of("validator.backup.interval", "2s", "validator.disk.min-free", "1MB");
+        try (ValidatorProcess service = ValidatorProcess.start(var, props, temp.resolve("service.log"))) {
+            service.awaitServing(Duration.ofSeconds(120));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((!Files.isDirectory(var.resolve("backups")) || list(var.resolve("backups")).isEmpty())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            Process restore = jar(var, List.of("restore"));
+            String out = new String(restore.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(restore.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(70, restore.exitValue(), out);
+            assertTrue(out.contains("validator.lock") && out.contains("stop the service before restoring"), out);
+            try (Stream<Path> files = Files.list(db.getParent())) {
+                assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".damaged-")),
+                        "nothing was moved aside: " + out);
+            }
+            service.awaitServing(Duration.ofSeconds(10));
+        }
+    }
+
     private static Process jar(Path var, List<String> args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(ValidatorProcess.javaExecutable(),
                 "-Dvalidator.data-dir=" + var, "-Dmicronaut.server.port=" + ValidatorProcess.freePort(),
