@@ -31,7 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -53,12 +55,14 @@ public class BulkIssuance {
     /** Finished and never-applied jobs are kept this long, then forgotten (what they did stays in the audit log). */
     static final Duration KEEP = Duration.ofDays(7);
     /**
-     * Each row waits on a few fsyncs and on the shared checkpoint (CommitFlush). ext4 commits the parallel fsyncs of
-     * many writers in one journal transaction and one checkpoint covers every writer waiting, so 16 writers cost
-     * about what 4 did per batch and cover four times the rows (issue 12: 16 threads fsync about 6,000 files/s).
+     * Rows are applied a page ({@code BATCH} rows) at a time: one transaction for the page's intents, one checkpoint
+     * (CommitFlush), the files of every row written by {@code WORKERS} threads (ext4 commits the parallel fsyncs of
+     * many writers in one journal transaction: issue 12, 16 threads fsync about 6,000 files/s), one transaction for
+     * the outcomes. Two pages are in flight, so one page's database work overlaps the other's files.
      */
-    private static final int WORKERS = 16;
-    private static final int PAGE = 200;
+    private static final int WORKERS = 32;
+    private static final int BATCH = 200;
+    private static final int BATCHES_IN_FLIGHT = 2;
 
     private final HumanIssuedTrophies trophies;
     private final BulkJobRepository jobs;
@@ -345,37 +349,38 @@ public class BulkIssuance {
             t.setDaemon(true);
             return t;
         });
-        Semaphore inFlight = new Semaphore(WORKERS * 4);
+        ExecutorService batches = Executors.newFixedThreadPool(BATCHES_IN_FLIGHT, r -> {
+            Thread t = new Thread(r, "bulk-issuance-batch");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
         BulkJobRow job = jobs.findById(jobId).orElseThrow();
         try {
             Map<String, Share> shares = trophies.shares();
             AccomplishmentCatalog catalog = trophies.catalog();
             long after = 0;
             while (!closed) {
-                List<BulkRowRow> page = rows.notStarted(jobId, after, PAGE);
+                List<BulkRowRow> page = rows.notStarted(jobId, after, BATCH);
                 if (page.isEmpty()) {
                     break;
                 }
-                for (BulkRowRow row : page) {
-                    after = row.line();
-                    inFlight.acquire();
-                    workers.execute(() -> {
-                        try {
-                            applyRow(who, job, row, shares, catalog, remote);
-                        } catch (RuntimeException e) {
-                            LOG.warn("bulk job {} line {}: {}", jobId, row.line(), e.toString());
-                            rows.settle(row.id(), Verdict.FAILED.name(), OneLine.of(e.toString(), 2000), null);
-                        } finally {
-                            inFlight.release();
-                        }
-                    });
-                }
+                after = page.get(page.size() - 1).line();
+                inFlight.acquire();
+                batches.execute(() -> {
+                    try {
+                        applyBatch(who, job, page, shares, catalog, remote, workers);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
             }
-            workers.shutdown();
-            workers.awaitTermination(1, TimeUnit.DAYS);
+            batches.shutdown();
+            batches.awaitTermination(1, TimeUnit.DAYS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            batches.shutdownNow();
             workers.shutdownNow();
             running.remove(jobId);
         }
@@ -389,36 +394,104 @@ public class BulkIssuance {
         }
     }
 
-    private void applyRow(Principal who, BulkJobRow job, BulkRowRow row, Map<String, Share> shares,
-                          AccomplishmentCatalog catalog, String remote) {
-        // Done before a restart? The award names its job and line; the recovery settled it from the disk.
-        for (IssuedTrophyRow award : issued.findByBulkRow(job.id(), row.line())) {
+    /** A row's outcome, to be recorded with the rest of its page's. */
+    record Settled(long rowId, Verdict verdict, String message, Long issuedId) {
+    }
+
+    /**
+     * One page of rows: each checked again (in parallel), the awards written as one batch
+     * ({@link HumanIssuedTrophies#writeAll}), then every row's outcome recorded in one transaction. A row whose
+     * award a run before a restart wrote is recorded from that award; one still being written is left for later.
+     */
+    private void applyBatch(Principal who, BulkJobRow job, List<BulkRowRow> page, Map<String, Share> shares,
+                            AccomplishmentCatalog catalog, String remote, ExecutorService workers) {
+        Map<Long, List<IssuedTrophyRow>> earlier = new HashMap<>();
+        for (IssuedTrophyRow award : issued.findByBulkLines(job.id(), page.get(0).line(),
+                page.get(page.size() - 1).line())) {
+            earlier.computeIfAbsent(award.bulkLine(), line -> new ArrayList<>()).add(award);
+        }
+        List<Settled> settled = new ArrayList<>(page.size());
+        List<BulkRowRow> toWrite = new ArrayList<>(page.size());
+        List<Future<HumanIssuedTrophies.Check>> checks = new ArrayList<>(page.size());
+        for (BulkRowRow row : page) {
+            if (doneBefore(row, earlier.getOrDefault(row.line(), List.of()), settled)) {
+                continue;
+            }
+            toWrite.add(row);
+            checks.add(workers.submit(() -> trophies.prepare(who, shares.get(row.shareId()), row.accomplishment(),
+                    row.note(), "", catalog)));
+        }
+        List<BulkRowRow> ready = new ArrayList<>(toWrite.size());
+        List<HumanIssuedTrophies.BatchAward> awards = new ArrayList<>(toWrite.size());
+        for (int i = 0; i < toWrite.size(); i++) {
+            BulkRowRow row = toWrite.get(i);
+            try {
+                HumanIssuedTrophies.Check check = checks.get(i).get();
+                if (check instanceof HumanIssuedTrophies.Check.Refused refused) {
+                    LOG.info("bulk job {} line {}: refused while applying: {}", job.id(), row.line(), refused.reason());
+                    settled.add(new Settled(row.id(), Verdict.REFUSED, OneLine.of(refused.reason(), 2000), null));
+                } else {
+                    ready.add(row);
+                    awards.add(new HumanIssuedTrophies.BatchAward(((HumanIssuedTrophies.Check.Ready) check).draft(),
+                            job.id(), row.line()));
+                }
+            } catch (ExecutionException e) {
+                settled.add(failed(job, row, e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // nothing of this page recorded: the next start does it
+            }
+        }
+        if (!awards.isEmpty()) {
+            try {
+                List<IssueOutcome> outcomes = trophies.writeAll(who, awards, remote, workers);
+                for (int i = 0; i < ready.size(); i++) {
+                    settled.add(settledBy(job, ready.get(i), outcomes.get(i)));
+                }
+            } catch (RuntimeException e) {
+                ready.forEach(row -> settled.add(failed(job, row, e)));
+            }
+        }
+        settleAll(settled);
+    }
+
+    /** Done before a restart? The award names its job and line; the recovery settled it from the disk. */
+    private static boolean doneBefore(BulkRowRow row, List<IssuedTrophyRow> awards, List<Settled> settled) {
+        for (IssuedTrophyRow award : awards) {
             if (award.state().equals(IssuedTrophyRow.State.ISSUED.name())
                     || award.state().equals(IssuedTrophyRow.State.REVOKED.name())) { // issued, revoked since
-                rows.settle(row.id(), Verdict.ISSUED.name(), "issued #" + award.id(), award.id());
-                return;
+                settled.add(new Settled(row.id(), Verdict.ISSUED, "issued #" + award.id(), award.id()));
+                return true;
             }
             if (award.state().equals(IssuedTrophyRow.State.WRITING.name())) {
-                return; // another node is writing it (clustered), or the recovery will settle it
+                return true; // another node is writing it (clustered), or the recovery will settle it
             }
         }
-        HumanIssuedTrophies.Check check = trophies.prepare(who, shares.get(row.shareId()), row.accomplishment(),
-                row.note(), "", catalog);
-        if (check instanceof HumanIssuedTrophies.Check.Refused refused) {
-            LOG.info("bulk job {} line {}: refused while applying: {}", job.id(), row.line(), refused.reason());
-            rows.settle(row.id(), Verdict.REFUSED.name(), OneLine.of(refused.reason(), 2000), null);
-            return;
-        }
-        IssueOutcome outcome = trophies.write(who, ((HumanIssuedTrophies.Check.Ready) check).draft(), remote, true,
-                job.id(), row.line());
+        return false;
+    }
+
+    private static Settled settledBy(BulkJobRow job, BulkRowRow row, IssueOutcome outcome) {
         if (outcome instanceof IssueOutcome.Issued done) {
-            rows.settle(row.id(), Verdict.ISSUED.name(), "issued #" + done.row().id(), done.row().id());
-        } else if (outcome instanceof IssueOutcome.Failed failed) {
+            return new Settled(row.id(), Verdict.ISSUED, "issued #" + done.row().id(), done.row().id());
+        }
+        if (outcome instanceof IssueOutcome.Failed failed) {
             LOG.info("bulk job {} line {}: failed: {}", job.id(), row.line(), failed.detail());
-            rows.settle(row.id(), Verdict.FAILED.name(), OneLine.of(failed.detail(), 2000), null);
-        } else {
-            rows.settle(row.id(), Verdict.REFUSED.name(), OneLine.of(((IssueOutcome.Refused) outcome).reason(), 2000),
-                    null);
+            return new Settled(row.id(), Verdict.FAILED, OneLine.of(failed.detail(), 2000), null);
+        }
+        return new Settled(row.id(), Verdict.REFUSED, OneLine.of(((IssueOutcome.Refused) outcome).reason(), 2000),
+                null);
+    }
+
+    private static Settled failed(BulkJobRow job, BulkRowRow row, Throwable e) {
+        LOG.warn("bulk job {} line {}: {}", job.id(), row.line(), e.toString());
+        return new Settled(row.id(), Verdict.FAILED, OneLine.of(e.toString(), 2000), null);
+    }
+
+    /** The outcomes of a page's rows, in one transaction. */
+    @Transactional
+    public void settleAll(List<Settled> settled) {
+        for (Settled s : settled) {
+            rows.settle(s.rowId(), s.verdict().name(), s.message(), s.issuedId());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.accomplishments.validator.issuing;
 
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.accomplishments.validator.audit.AuditLog;
 import org.accomplishments.validator.auth.Principal;
@@ -31,11 +32,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -218,62 +223,242 @@ public class HumanIssuedTrophies {
      * accomplishment, so every other request is refused there (a conflict), before it has touched a file.
      */
     IssueOutcome write(Principal who, Draft draft, String remote, boolean auditEach, String bulkJobId, Long bulkLine) {
-        Share share = draft.share();
-        AccomplishmentId id = draft.accomplishment().id();
-        byte[] bytes = draft.trophyText().getBytes(StandardCharsets.UTF_8);
-        if (!(TrophyParser.parse(bytes) instanceof TrophyParser.Parsed parsed)) {
-            throw new IllegalStateException("composed an unparsable trophy: " + draft.trophyText());
-        }
-        Trophy trophy = parsed.trophy();
-        String sha256 = TrophyRejection.sha256Hex(bytes);
-        Instant now = clock.instant();
+        Award award = compose(who, draft, bulkJobId, bulkLine);
         IssuedTrophyRow row;
         try {
-            row = issued.save(new IssuedTrophyRow(null, share.id(), share.owner(), id.toString(), draft.path(), sha256,
-                    null, null, who.name(), emptyToNull(draft.note()), emptyToNull(draft.evidence()),
-                    IssuedTrophyRow.State.WRITING.name(), null, now, null, null, null, Boolean.TRUE, bulkJobId,
-                    bulkLine));
+            row = issued.save(award.intent());
         } catch (RuntimeException e) {
             if (!CommitFlush.isUniqueViolation(e)) {
                 throw e;
             }
-            String reason = share.owner() + " already has " + id + ": another award of it is being written or "
-                    + "stands (issued, not revoked); nothing was written";
-            if (auditEach) {
-                audit.record(who.name(), "issue-refused", share.id() + " " + id, reason, remote);
-            }
-            return new IssueOutcome.Refused(reason, true);
+            return refusedAsTaken(who, draft, remote, auditEach);
         }
         try {
             commits.flush(); // the intent survives a kill from here on: a restart finds it and checks the files
-            CollectionFolder.ensureFolder(share.folder(), id.collection());
-            VerdictWriter.Signature signed = verdicts.sign(share, trophy, now);
-            if (draft.reissue()) {
-                verdicts.rewriteAward(backend.folder(share), draft.path(), draft.replacing(), bytes, signed);
-            } else {
-                verdicts.writeAward(backend.folder(share), draft.path(), bytes, signed);
-            }
+            VerdictWriter.Signature signed = writeFiles(award);
             issued.finish(row.id(), IssuedTrophyRow.State.ISSUED.name(), null, signed.signedTextSha256(),
                     signed.fingerprint());
-            recordInLedger(who, draft, row.id(), sha256, bytes.length, signed.fingerprint());
-            if (auditEach) {
-                audit.record(who.name(), "issued", share.id() + " " + id,
-                        "to " + share.owner() + (draft.reissue() ? "; again after the revoked #" + draft.replacesAward()
-                                : "") + (draft.note().isEmpty() ? "" : "; note: " + draft.note()), remote);
-            }
-            LOG.info("issued {} to {} (share {}) by {}", id, share.owner(), share.id(), who.name());
+            recordInLedger(who, draft, row.id(), award.sha256(), award.bytes().length, signed.fingerprint());
+            wakeDependents(draft);
+            pipeline.wake();
+            issuedNow(who, draft, remote, auditEach);
             return new IssueOutcome.Issued(issued.findById(row.id()).orElseThrow());
         } catch (IOException | RuntimeException e) {
-            String detail = e instanceof java.nio.file.FileAlreadyExistsException
-                    ? "the share already holds " + draft.path() + "; nothing was replaced" : e.toString();
-            issued.finish(row.id(), IssuedTrophyRow.State.FAILED.name(), OneLine.of(detail, 2000), null, null);
-            audit.record(who.name(), "issue-failed", share.id() + " " + id, detail, remote);
-            LOG.warn("issuing {} to share {} failed: {}", id, share.id(), detail);
-            if (e instanceof java.nio.file.FileAlreadyExistsException) {
-                return new IssueOutcome.Refused(detail, true); // the user's own file came first: a conflict, kept
-            }
-            return new IssueOutcome.Failed(detail);
+            return failed(who, draft, row, e, remote);
         }
+    }
+
+    /**
+     * {@link #write} for many awards at once (a bulk job's page), with the same order of writes and the same crash
+     * guarantees, but each durability point shared by the whole batch: the intents inserted in one transaction and
+     * made durable by one checkpoint, the files of every award signed and written in parallel on {@code workers}
+     * (ext4 commits their fsyncs together), then every outcome recorded in one transaction. A kill anywhere leaves
+     * intents that {@link AwardRecovery} settles from the disk, as after a kill inside {@link #write}. When the
+     * batch's insert meets an award that stands already, or its last transaction cannot be committed whole, its
+     * awards go the one-by-one way, which gives each its own outcome. Returns the outcomes in the order given.
+     */
+    List<IssueOutcome> writeAll(Principal who, List<BatchAward> batch, String remote, ExecutorService workers) {
+        List<Award> awards = new ArrayList<>(batch.size());
+        for (BatchAward b : batch) {
+            awards.add(compose(who, b.draft(), b.bulkJobId(), b.bulkLine()));
+        }
+        List<IssuedTrophyRow> rows;
+        try {
+            rows = saveIntents(awards.stream().map(Award::intent).toList());
+        } catch (RuntimeException e) {
+            if (!CommitFlush.isUniqueViolation(e)) {
+                throw e;
+            }
+            return batch.stream().map(b -> write(who, b.draft(), remote, true, b.bulkJobId(), b.bulkLine())).toList();
+        }
+        RuntimeException stopped = null;
+        try {
+            commits.flush(); // every intent survives a kill from here on
+        } catch (RuntimeException e) {
+            stopped = e;
+        }
+        List<Future<VerdictWriter.Signature>> files = new ArrayList<>(awards.size());
+        for (Award award : awards) {
+            if (stopped == null) {
+                try {
+                    files.add(workers.submit(() -> writeFiles(award)));
+                } catch (RuntimeException e) {
+                    stopped = e; // the workers are shut down: the awards not started fail, the others are awaited
+                }
+            }
+        }
+        List<Object> written = new ArrayList<>(awards.size()); // a Signature, or the exception that stopped it
+        for (int i = 0; i < awards.size(); i++) {
+            written.add(i < files.size() ? outcomeOf(files.get(i)) : stopped);
+        }
+        List<IssueOutcome> outcomes = new ArrayList<>(awards.size());
+        try {
+            finishAll(who, awards, rows, written);
+            for (int i = 0; i < awards.size(); i++) {
+                outcomes.add(written.get(i) instanceof VerdictWriter.Signature signed
+                        ? new IssueOutcome.Issued(issuedRow(rows.get(i), signed)) : null);
+            }
+        } catch (RuntimeException e) {
+            LOG.info("recording a batch of {} awards at once failed ({}); recording them one by one", awards.size(),
+                    e.toString());
+            for (int i = 0; i < awards.size(); i++) {
+                IssueOutcome outcome = null;
+                if (written.get(i) instanceof VerdictWriter.Signature signed) {
+                    try {
+                        outcome = finishOne(who, awards.get(i), rows.get(i), signed);
+                    } catch (RuntimeException one) {
+                        written.set(i, one);
+                    }
+                }
+                outcomes.add(outcome);
+            }
+        }
+        List<Draft> issuedDrafts = new ArrayList<>(awards.size());
+        for (int i = 0; i < awards.size(); i++) {
+            if (outcomes.get(i) == null) {
+                outcomes.set(i, failed(who, awards.get(i).draft(), rows.get(i), (Exception) written.get(i), remote));
+            } else {
+                issuedDrafts.add(awards.get(i).draft());
+            }
+        }
+        issuedAll(who, issuedDrafts, remote);
+        pipeline.wake();
+        return outcomes;
+    }
+
+    /** The dependents woken and the audit records of a batch's issued awards, in one transaction. */
+    @Transactional
+    public void issuedAll(Principal who, List<Draft> drafts, String remote) {
+        for (Draft draft : drafts) {
+            wakeDependents(draft);
+            issuedNow(who, draft, remote, true);
+        }
+    }
+
+    /** One award of a batch: its checked draft and the bulk row it comes from. */
+    record BatchAward(Draft draft, String bulkJobId, Long bulkLine) {
+    }
+
+    /** An award composed and ready to be recorded: the trophy's bytes and text, and its intent (WRITING) row. */
+    record Award(Draft draft, byte[] bytes, Trophy trophy, String sha256, Instant at, IssuedTrophyRow intent) {
+    }
+
+    private Award compose(Principal who, Draft draft, String bulkJobId, Long bulkLine) {
+        Share share = draft.share();
+        byte[] bytes = draft.trophyText().getBytes(StandardCharsets.UTF_8);
+        if (!(TrophyParser.parse(bytes) instanceof TrophyParser.Parsed parsed)) {
+            throw new IllegalStateException("composed an unparsable trophy: " + draft.trophyText());
+        }
+        String sha256 = TrophyRejection.sha256Hex(bytes);
+        Instant now = clock.instant();
+        return new Award(draft, bytes, parsed.trophy(), sha256, now, new IssuedTrophyRow(null, share.id(),
+                share.owner(), draft.accomplishment().id().toString(), draft.path(), sha256, null, null, who.name(),
+                emptyToNull(draft.note()), emptyToNull(draft.evidence()), IssuedTrophyRow.State.WRITING.name(), null,
+                now, null, null, null, Boolean.TRUE, bulkJobId, bulkLine));
+    }
+
+    /** The intents of a batch, all or none (JDBC batch inserts). */
+    @Transactional
+    public List<IssuedTrophyRow> saveIntents(List<IssuedTrophyRow> intents) {
+        List<IssuedTrophyRow> saved = new ArrayList<>(intents.size());
+        issued.saveAll(intents).forEach(saved::add);
+        return saved;
+    }
+
+    /** The signature and both files of one award, in the order the class comment gives. */
+    private VerdictWriter.Signature writeFiles(Award award) throws IOException {
+        Draft draft = award.draft();
+        CollectionFolder.ensureFolder(draft.share().folder(), draft.accomplishment().id().collection());
+        VerdictWriter.Signature signed = verdicts.sign(draft.share(), award.trophy(), award.at());
+        if (draft.reissue()) {
+            verdicts.rewriteAward(backend.folder(draft.share()), draft.path(), draft.replacing(), award.bytes(), signed);
+        } else {
+            verdicts.writeAward(backend.folder(draft.share()), draft.path(), award.bytes(), signed);
+        }
+        return signed;
+    }
+
+    private static Object outcomeOf(Future<VerdictWriter.Signature> file) {
+        try {
+            return file.get();
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof Exception cause ? cause : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new IllegalStateException("interrupted while writing", e);
+        }
+    }
+
+    /** Every award of a batch whose files are written, recorded as issued and in the ledger, in one transaction. */
+    @Transactional
+    public void finishAll(Principal who, List<Award> awards, List<IssuedTrophyRow> rows, List<Object> written) {
+        for (int i = 0; i < awards.size(); i++) {
+            if (written.get(i) instanceof VerdictWriter.Signature signed) {
+                Award award = awards.get(i);
+                long id = rows.get(i).id();
+                if (issued.finish(id, IssuedTrophyRow.State.ISSUED.name(), null, signed.signedTextSha256(),
+                        signed.fingerprint()) != 1) {
+                    throw new IllegalStateException("award #" + id + " is no longer being written");
+                }
+                ledger.recordIssued(draftShare(award), award.draft().path(), award.sha256(), award.bytes().length,
+                        award.draft().accomplishment().id().toString(), signed.fingerprint(),
+                        issuedDetail(who, award.draft(), id));
+            }
+        }
+    }
+
+    /** One award of a batch recorded on its own, the way {@link #write} does (after the batch's could not be). */
+    private IssueOutcome finishOne(Principal who, Award award, IssuedTrophyRow row, VerdictWriter.Signature signed) {
+        issued.finish(row.id(), IssuedTrophyRow.State.ISSUED.name(), null, signed.signedTextSha256(),
+                signed.fingerprint());
+        recordInLedger(who, award.draft(), row.id(), award.sha256(), award.bytes().length, signed.fingerprint());
+        return new IssueOutcome.Issued(issued.findById(row.id()).orElseThrow());
+    }
+
+    private static String draftShare(Award award) {
+        return award.draft().share().id();
+    }
+
+    private static IssuedTrophyRow issuedRow(IssuedTrophyRow r, VerdictWriter.Signature signed) {
+        return new IssuedTrophyRow(r.id(), r.shareId(), r.owner(), r.accomplishmentId(), r.path(), r.trophySha256(),
+                signed.signedTextSha256(), signed.fingerprint(), r.issuer(), r.note(), r.evidence(),
+                IssuedTrophyRow.State.ISSUED.name(), null, r.issuedAt(), null, null, null, r.standing(),
+                r.bulkJobId(), r.bulkLine());
+    }
+
+    private IssueOutcome refusedAsTaken(Principal who, Draft draft, String remote, boolean auditEach) {
+        String reason = draft.share().owner() + " already has " + draft.accomplishment().id() + ": another award of "
+                + "it is being written or stands (issued, not revoked); nothing was written";
+        if (auditEach) {
+            audit.record(who.name(), "issue-refused", draft.share().id() + " " + draft.accomplishment().id(), reason,
+                    remote);
+        }
+        return new IssueOutcome.Refused(reason, true);
+    }
+
+    private void issuedNow(Principal who, Draft draft, String remote, boolean auditEach) {
+        Share share = draft.share();
+        AccomplishmentId id = draft.accomplishment().id();
+        if (auditEach) {
+            audit.record(who.name(), "issued", share.id() + " " + id,
+                    "to " + share.owner() + (draft.reissue() ? "; again after the revoked #" + draft.replacesAward()
+                            : "") + (draft.note().isEmpty() ? "" : "; note: " + draft.note()), remote);
+        }
+        LOG.info("issued {} to {} (share {}) by {}", id, share.owner(), share.id(), who.name());
+    }
+
+    private IssueOutcome failed(Principal who, Draft draft, IssuedTrophyRow row, Exception e, String remote) {
+        Share share = draft.share();
+        AccomplishmentId id = draft.accomplishment().id();
+        String detail = e instanceof java.nio.file.FileAlreadyExistsException
+                ? "the share already holds " + draft.path() + "; nothing was replaced" : e.toString();
+        issued.finish(row.id(), IssuedTrophyRow.State.FAILED.name(), OneLine.of(detail, 2000), null, null);
+        audit.record(who.name(), "issue-failed", share.id() + " " + id, detail, remote);
+        LOG.warn("issuing {} to share {} failed: {}", id, share.id(), detail);
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return new IssueOutcome.Refused(detail, true); // the user's own file came first: a conflict, kept
+        }
+        return new IssueOutcome.Failed(detail);
     }
 
     /**
@@ -282,19 +467,25 @@ public class HumanIssuedTrophies {
      * is no failure of the award.
      */
     private void recordInLedger(Principal who, Draft draft, long issuedId, String sha256, long size, String key) {
-        String shareId = draft.share().id();
-        String id = draft.accomplishment().id().toString();
         try {
-            ledger.recordIssued(shareId, draft.path(), sha256, size, id, key, "issued by " + who.name()
-                    + " (issued #" + issuedId + ")" + (draft.note().isEmpty() ? "" : "; note: " + draft.note()));
+            ledger.recordIssued(draft.share().id(), draft.path(), sha256, size, draft.accomplishment().id().toString(),
+                    key, issuedDetail(who, draft, issuedId));
         } catch (RuntimeException e) {
             if (!CommitFlush.isUniqueViolation(e)) {
                 LOG.warn("issued #{}: recording it in the ledger failed ({}); the rescan records it", issuedId,
                         e.toString());
             }
         }
-        ledger.wakeDependents(shareId, id);
-        pipeline.wake(); // trophies of this share that depend on this one are due now
+    }
+
+    private static String issuedDetail(Principal who, Draft draft, long issuedId) {
+        return "issued by " + who.name() + " (issued #" + issuedId + ")"
+                + (draft.note().isEmpty() ? "" : "; note: " + draft.note());
+    }
+
+    /** Trophies of this share that depend on this one are due now (the caller wakes the pipeline). */
+    private void wakeDependents(Draft draft) {
+        ledger.wakeDependents(draft.share().id(), draft.accomplishment().id().toString());
     }
 
     /** Revokes an issued trophy (admins: any; issuers: within their scope). The reason when refused. */

@@ -51,8 +51,10 @@ public interface IssuedTrophyRepository extends CrudRepository<IssuedTrophyRow, 
             + "AND state = 'REVOKED' ORDER BY id DESC")
     List<IssuedTrophyRow> findRevokedContent(String shareId, String path, String sha256);
 
-    @Query("SELECT * FROM issued_trophy WHERE bulk_job_id = :jobId AND bulk_line = :line ORDER BY id DESC")
-    List<IssuedTrophyRow> findByBulkRow(String jobId, long line);
+    /** The awards of a range of a bulk job's lines (a page of rows), by line. */
+    @Query("SELECT * FROM issued_trophy WHERE bulk_job_id = :jobId AND bulk_line BETWEEN :fromLine AND :toLine "
+            + "ORDER BY bulk_line, id DESC")
+    List<IssuedTrophyRow> findByBulkLines(String jobId, long fromLine, long toLine);
 
     /** Newest first, keyset-paged. */
     @Query("SELECT * FROM issued_trophy WHERE id < :beforeId ORDER BY id DESC LIMIT :limit")
