@@ -182,12 +182,14 @@ public class ValidationPipeline implements AutoCloseable {
                 // every user's share. Validate nothing until a reload finds a collection; /health says why.
                 return;
             }
+            boolean slotsFull = false;
             while (running) {
                 // Claims in batches: once half the slots are free (a full batch whenever the workers keep up), take
                 // whatever else is free too, claim that many rows in one statement and give the unused slots back.
                 // Never waits here: this thread also renews the leases; a worker that frees the half wakes it.
                 int wanted = Math.max(1, slotCount / 2);
                 if (!slots.tryAcquire(wanted)) {
+                    slotsFull = true;
                     break;
                 }
                 int taken = wanted + slots.drainPermits();
@@ -222,7 +224,12 @@ public class ValidationPipeline implements AutoCloseable {
                     break; // nothing more is due now
                 }
             }
-            scheduleNextWake();
+            if (!slotsFull) {
+                // Nothing more is due now: wake for the earliest retry. With every slot taken there is no need to
+                // look (one query per pass, and a pass follows nearly every verdict): the worker that frees the
+                // half wakes this, and that pass looks if it runs out of due work.
+                scheduleNextWake();
+            }
         } catch (RuntimeException e) {
             LOG.warn("taking due work from the ledger failed: {}; the timer tries again", e.toString());
         }
