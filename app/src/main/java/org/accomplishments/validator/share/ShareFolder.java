@@ -239,10 +239,19 @@ public final class ShareFolder {
             }
             Set<OpenOption> options = Set.of(StandardOpenOption.READ, NOFOLLOW);
             try (SeekableByteChannel channel = dir.newByteChannel(name, options)) {
-                // Read one byte past the limit: the file may have grown since the stat.
-                ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
-                while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                    // keep reading
+                // Read one byte past the limit: the file may have grown since the stat. The buffer starts at the
+                // size the stat gave (plus that byte) and grows only if the file did: a buffer of the limit for every
+                // read was the largest allocation of a burst (64 KiB per .trophy, 1 MiB per .asc).
+                long limit = Math.min(maxBytes + 1, Integer.MAX_VALUE - 8);
+                ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(limit, attrs.size() + 1));
+                while (channel.read(buffer) >= 0) {
+                    if (!buffer.hasRemaining()) {
+                        if (buffer.capacity() >= limit) {
+                            break;
+                        }
+                        ByteBuffer larger = ByteBuffer.allocate((int) Math.min(limit, 2L * buffer.capacity()));
+                        buffer = larger.put(buffer.flip());
+                    }
                 }
                 if (buffer.position() > maxBytes) {
                     return new ReadResult.TooLarge(buffer.position(), maxBytes);

@@ -53,6 +53,8 @@ public class TrophyInbox implements ShareEvents {
     private static final int FULL_RECONCILE_EVERY = 10;
     /** A directory mtime this close to its listing may hide a change made later within the same timestamp tick. */
     private static final Duration RACY_MTIME = Duration.ofSeconds(2);
+    /** A share's new contents are recorded this many to a transaction (a transaction stays small and short). */
+    private static final int DISCOVERIES_PER_TRANSACTION = 200;
     /** Syncthing names the losing side of a conflict {@code <name>.sync-conflict-<date>-<time>-<device><ext>}. */
     private static final String CONFLICT_COPY = ".sync-conflict-";
 
@@ -302,8 +304,7 @@ public class TrophyInbox implements ShareEvents {
                 candidates.add(entry.path());
             }
         }
-        int found = 0;
-        boolean recorded = false;
+        List<TrophyLedger.Found> contents = new java.util.ArrayList<>();
         for (ShareFolder.Entry entry : listing.entries()) {
             if (!candidates.contains(entry.path())) {
                 continue;
@@ -316,11 +317,20 @@ public class TrophyInbox implements ShareEvents {
             if (digest == null) {
                 continue; // vanished between listing and reading
             }
-            TrophyLedger.Discovery discovery = ledger.discover(share.id(), entry.path(), digest, entry.size(),
-                    entry.modified());
-            recorded = true;
-            if (discovery.due()) {
-                found++;
+            contents.add(new TrophyLedger.Found(entry.path(), digest, entry.size(), entry.modified()));
+        }
+        boolean recorded = !contents.isEmpty();
+        int found = 0;
+        if (recorded) {
+            // Read first, then record, one transaction per chunk instead of one per trophy.
+            for (int from = 0; from < contents.size(); from += DISCOVERIES_PER_TRANSACTION) {
+                List<TrophyLedger.Found> chunk = contents.subList(from,
+                        Math.min(contents.size(), from + DISCOVERIES_PER_TRANSACTION));
+                for (TrophyLedger.Discovery discovery : ledger.discoverAll(share.id(), chunk)) {
+                    if (discovery.due()) {
+                        found++;
+                    }
+                }
             }
         }
         // The rows read above, taken after the listing, serve the reconciliation too unless this scan changed some.

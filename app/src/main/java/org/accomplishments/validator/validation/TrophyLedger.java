@@ -63,13 +63,17 @@ public class TrophyLedger {
     @Transactional
     public Discovery discover(String shareId, String path, String sha256, long size, Instant modified) {
         Instant now = clock.instant();
-        for (TrophyRow current : trophies.findByShareIdAndPathAndStateNotInList(shareId, path, CLOSED)) {
-            if (!current.sha256().equals(sha256)) {
-                close(current, TrophyState.SUPERSEDED, "superseded",
+        // Every row at the path in one look-up (trophy_share_path): the current ones a new content supersedes, and
+        // the row of this very content if it was seen before (one per content, so a handful at most).
+        Optional<TrophyRow> existing = Optional.empty();
+        for (TrophyRow atPath : trophies.findByShareIdAndPath(shareId, path)) {
+            if (atPath.sha256().equals(sha256)) {
+                existing = Optional.of(atPath);
+            } else if (!CLOSED.contains(atPath.state())) {
+                close(atPath, TrophyState.SUPERSEDED, "superseded",
                         "the file's content changed (now sha256 " + sha256 + ")");
             }
         }
-        Optional<TrophyRow> existing = trophies.findByShareIdAndPathAndSha256(shareId, path, sha256);
         if (existing.isPresent()) {
             TrophyRow row = existing.get();
             trophies.updateFile(row.id(), size, modified);
@@ -86,6 +90,23 @@ public class TrophyLedger {
                 TrophyState.PENDING.name(), 0, 0, 0, 0, now, null, null, null, null, now, now, null, null, null));
         event(row.id(), TrophyState.PENDING, "discovered", "size " + size + " bytes, sha256 " + sha256);
         return new Discovery(row, true);
+    }
+
+    /** What a share's scan found at one path: a content to {@link #discover}. */
+    public record Found(String path, String sha256, long size, Instant modified) {
+    }
+
+    /**
+     * {@link #discover} for every content one scan of a share found, in one transaction: one commit per scan instead
+     * of one per trophy, and the look-ups run in that transaction, not each in a read-only one of its own.
+     */
+    @Transactional
+    public List<Discovery> discoverAll(String shareId, List<Found> found) {
+        List<Discovery> discoveries = new java.util.ArrayList<>(found.size());
+        for (Found f : found) {
+            discoveries.add(discover(shareId, f.path(), f.sha256(), f.size(), f.modified()));
+        }
+        return discoveries;
     }
 
     /**
@@ -184,8 +205,10 @@ public class TrophyLedger {
     /**
      * Takes up to {@code limit} due rows, earliest first, in one statement, and reads them back in a second: each
      * comes with the token (its {@code leaseOwner}) to pass to {@link #move}. Rows another worker or node took
-     * meanwhile are simply not among them. Two statements for a whole batch, whatever the backlog.
+     * meanwhile are simply not among them. Two statements for a whole batch, whatever the backlog, in one
+     * transaction: the read-back runs in the update's, not in a read-only one of its own.
      */
+    @Transactional
     public List<TrophyRow> claimDue(String node, Duration lease, int limit) {
         Instant now = clock.instant();
         String token = node + "/" + UUID.randomUUID();
@@ -252,14 +275,18 @@ public class TrophyLedger {
     /**
      * Moves a row to SIGNED and wakes the rows of its share waiting for its accomplishment, in one transaction.
      *
+     * @param mayBeWaitedFor false when no installed accomplishment depends on this one: nothing can wait for it, and
+     *                       the wake statement is skipped (one statement and a walk of the share's rows less)
      * @return how many dependents woke (worth a pass over the due work only then)
      * @throws LeaseLost when the row is no longer this worker's
      */
     @Transactional
-    public long moveToSigned(TrophyRow updated, String token, String kind, String detail, String accomplishmentId) {
+    public long moveToSigned(TrophyRow updated, String token, String kind, String detail, String accomplishmentId,
+                             boolean mayBeWaitedFor) {
         moveAfter(null, updated, token, kind, detail);
-        return wakeDependents(updated.shareId(), accomplishmentId);
+        return mayBeWaitedFor ? wakeDependents(updated.shareId(), accomplishmentId) : 0;
     }
+
 
     /** One logic-script run, to be recorded with the state change it leads to ({@link #moveAfter}). */
     public TrophyEventRow attemptOf(TrophyRow row, String detail, Integer exitCode, long durationMs,

@@ -23,6 +23,9 @@ public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
 
     Optional<TrophyRow> findByShareIdAndPathAndSha256(String shareId, String path, String sha256);
 
+    /** Every row ever recorded at a path of a share, closed ones included (one per content seen there). */
+    List<TrophyRow> findByShareIdAndPath(String shareId, String path);
+
     List<TrophyRow> findByShareIdAndPathAndStateNotInList(String shareId, String path, Collection<String> states);
 
     List<TrophyRow> findByShareIdAndStateNotInList(String shareId, Collection<String> states);

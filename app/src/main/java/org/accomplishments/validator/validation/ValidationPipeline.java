@@ -84,6 +84,20 @@ public class ValidationPipeline implements AutoCloseable {
     private final java.util.Map<Long, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
     private ScheduledFuture<?> timedWake;
     private volatile boolean running = true;
+    /** The per-trophy meters, registered once: a builder and a registry look-up per trophy showed in the profile. */
+    private final Counter signedCounter;
+    private final Timer latencyTimer;
+    private final java.util.Map<ScriptAnswer, Timer> scriptTimers = new java.util.EnumMap<>(ScriptAnswer.class);
+    private final java.util.Map<String, Counter> rejectedCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Every accomplishment some installed accomplishment has depended on since this process started, gathered from
+     * each catalog it has seen (never shrinks, so a row that waits since an earlier catalog is still woken). A
+     * signature of anything else cannot wake a waiting row: its move to SIGNED skips the wake statement. A row put
+     * waiting under collections this process never loaded (before a restart that changed them, or by another node
+     * with other collections) is then not woken early; its own retry (validator.validation.dependencies) takes it.
+     */
+    private final java.util.Set<String> dependedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile AccomplishmentCatalog dependenciesOf;
 
     public ValidationPipeline(TrophyLedger ledger, ShareRegistry registry, ShareBackend backend,
                               InstalledCollections collections, TrophyValidator validator, LogicScriptRunner scripts,
@@ -102,6 +116,13 @@ public class ValidationPipeline implements AutoCloseable {
         this.shareSettings = shareSettings;
         this.inbox = inbox;
         this.meters = meters;
+        this.signedCounter = counter("validator.trophies.signed", null);
+        this.latencyTimer = Timer.builder("validator.validation.latency")
+                .description("From a trophy's discovery to its verdict written into the share").register(meters);
+        for (ScriptAnswer answer : ScriptAnswer.values()) {
+            scriptTimers.put(answer, Timer.builder("validator.script.duration").description("Logic script run time")
+                    .tag("answer", answer.name().toLowerCase()).register(meters));
+        }
         this.notYetPolicy = settings.getNotYet().policy();
         this.errorPolicy = settings.getErrors().policy();
         this.dependencyPolicy = settings.getDependencies().policy();
@@ -161,12 +182,14 @@ public class ValidationPipeline implements AutoCloseable {
                 // every user's share. Validate nothing until a reload finds a collection; /health says why.
                 return;
             }
+            boolean slotsFull = false;
             while (running) {
                 // Claims in batches: once half the slots are free (a full batch whenever the workers keep up), take
                 // whatever else is free too, claim that many rows in one statement and give the unused slots back.
                 // Never waits here: this thread also renews the leases; a worker that frees the half wakes it.
                 int wanted = Math.max(1, slotCount / 2);
                 if (!slots.tryAcquire(wanted)) {
+                    slotsFull = true;
                     break;
                 }
                 int taken = wanted + slots.drainPermits();
@@ -201,7 +224,12 @@ public class ValidationPipeline implements AutoCloseable {
                     break; // nothing more is due now
                 }
             }
-            scheduleNextWake();
+            if (!slotsFull) {
+                // Nothing more is due now: wake for the earliest retry. With every slot taken there is no need to
+                // look (one query per pass, and a pass follows nearly every verdict): the worker that frees the
+                // half wakes this, and that pass looks if it runs out of due work.
+                scheduleNextWake();
+            }
         } catch (RuntimeException e) {
             LOG.warn("taking due work from the ledger failed: {}; the timer tries again", e.toString());
         }
@@ -301,7 +329,8 @@ public class ValidationPipeline implements AutoCloseable {
             if (run != null) {
                 ledger.record(run); // not reached from a script run (SIGNING comes first); kept for safety
             }
-            if (ledger.moveToSigned(updated, token, kind, detail, accomplishmentId) > 0) {
+            if (ledger.moveToSigned(updated, token, kind, detail, accomplishmentId, mayBeWaitedFor(accomplishmentId))
+                    > 0) {
                 wake();
             }
         }
@@ -423,8 +452,7 @@ public class ValidationPipeline implements AutoCloseable {
             Integer exitCode = result.outcome() instanceof ScriptOutcome.Exited exited ? exited.code() : null;
             attempt = ledger.attemptOf(row, run.script() + ": " + result.describe(), exitCode,
                     result.elapsed().toMillis(), result.stdout(), result.stderr());
-            Timer.builder("validator.script.duration").description("Logic script run time")
-                    .tag("answer", answer.name().toLowerCase()).register(meters).record(result.elapsed());
+            scriptTimers.get(answer).record(result.elapsed());
             TrophyRow attempted = row.withCounts(row.attempts() + 1, row.notYetCount(), row.errorCount(),
                     row.dependencyWaits());
             switch (answer) {
@@ -520,9 +548,11 @@ public class ValidationPipeline implements AutoCloseable {
             moveToSigned(signing.withSignedBy(signed.fingerprint()).moveTo(TrophyState.SIGNED, null,
                     "signed by " + signed.fingerprint(), null, ledger.now()), "signed", row.path() + ".asc written",
                     trophy.id().toString());
-            counter("validator.trophies.signed", null).increment();
+            signedCounter.increment();
             recordLatency(row);
-            LOG.info("signed {} for {}", row.path(), share.owner());
+            // DEBUG, not INFO: a line per signature was a few per cent of the service's CPU at a backlog (and
+            // journald's on top); the ledger's history and the trophies page record every verdict.
+            LOG.debug("signed {} for {}", row.path(), share.owner());
         }
 
         /** An issued trophy whose signature is missing (or must be checked again): signed again, never rejected. */
@@ -539,7 +569,7 @@ public class ValidationPipeline implements AutoCloseable {
                             .moveTo(TrophyState.SIGNED, null, "issued #" + award.id() + "; signed by "
                                     + signed.fingerprint(), null, ledger.now()),
                     "signed", row.path() + ".asc written again for issued #" + award.id(), trophy.id().toString());
-            counter("validator.trophies.signed", null).increment();
+            signedCounter.increment();
             LOG.info("signed issued {} for {} again", row.path(), share.owner());
         }
 
@@ -552,7 +582,8 @@ public class ValidationPipeline implements AutoCloseable {
             verdicts.writeRejected(folder, row.path(), new TrophyRejection(id, reason, detail, now, row.sha256()));
             move(rejecting.moveTo(TrophyState.REJECTED, reason.wireName(), detail, null, ledger.now()),
                     "rejected", row.path() + ".rejected written");
-            counter("validator.trophies.rejected", reason.wireName()).increment();
+            rejectedCounters.computeIfAbsent(reason.wireName(), r -> counter("validator.trophies.rejected", r))
+                    .increment();
             recordLatency(row);
             LOG.info("rejected {}: {}: {}", row.path(), reason.wireName(), detail);
         }
@@ -574,14 +605,28 @@ public class ValidationPipeline implements AutoCloseable {
         }
     }
 
+    /** Whether a row may wait for {@code accomplishmentId} to be signed (see {@link #dependedOn}). */
+    private boolean mayBeWaitedFor(String accomplishmentId) {
+        AccomplishmentCatalog catalog = collections.catalog();
+        if (catalog != dependenciesOf) {
+            synchronized (dependedOn) {
+                if (catalog != dependenciesOf) {
+                    for (org.accomplishments.validator.trophy.Accomplishment a : catalog.accomplishments()) {
+                        a.depends().forEach(d -> dependedOn.add(d.toString()));
+                    }
+                    dependenciesOf = catalog;
+                }
+            }
+        }
+        return dependedOn.contains(accomplishmentId);
+    }
+
     private boolean humanIssued(Trophy trophy) {
         return collections.catalog().find(trophy.id()).map(a -> a.humanIssued()).orElse(false);
     }
 
     private void recordLatency(TrophyRow row) {
-        Timer.builder("validator.validation.latency")
-                .description("From a trophy's discovery to its verdict written into the share")
-                .register(meters).record(Duration.between(row.firstSeenAt(), ledger.now()));
+        latencyTimer.record(Duration.between(row.firstSeenAt(), ledger.now()));
     }
 
     private Counter counter(String name, String reason) {

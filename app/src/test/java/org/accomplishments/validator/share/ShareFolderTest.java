@@ -137,6 +137,37 @@ class ShareFolderTest {
     }
 
     @Test
+    void aFileAtTheLimitIsReadWholeAndOneLongerIsNot() throws IOException {
+        Path share = share();
+        byte[] atLimit = new byte[4096];
+        java.util.Arrays.fill(atLimit, (byte) 'x');
+        Files.write(share.resolve("col/at.trophy"), atLimit);
+        Files.write(share.resolve("col/over.trophy"), new byte[4097]);
+        ShareFolder folder = new ShareFolder(share);
+
+        ShareFolder.ReadResult at = folder.read("col/at.trophy", 4096);
+        ShareFolder.ReadResult over = folder.read("col/over.trophy", 4096);
+
+        assertArrayEquals(atLimit, assertInstanceOf(ShareFolder.ReadResult.Content.class, at).bytes());
+        assertInstanceOf(ShareFolder.ReadResult.TooLarge.class, over);
+    }
+
+    @Test
+    void aFileLongerThanItsStatSaysIsReadToItsEndAndStillCappedAtTheLimit() throws IOException {
+        // A file that grew after its stat, the way the buffer sized from the stat has to grow: /proc/<pid>/status
+        // is a regular file whose stat size is 0 but which reads about a kilobyte.
+        Path proc = Path.of("/proc", Long.toString(ProcessHandle.current().pid()));
+        ShareFolder folder = new ShareFolder(proc);
+
+        byte[] whole = assertInstanceOf(ShareFolder.ReadResult.Content.class, folder.read("status", 65536)).bytes();
+        ShareFolder.ReadResult capped = folder.read("status", 16);
+
+        assertTrue(new String(whole, StandardCharsets.UTF_8).startsWith("Name:"), "read to its end");
+        assertTrue(whole.length > 256, "more than one doubling of the buffer: " + whole.length);
+        assertInstanceOf(ShareFolder.ReadResult.TooLarge.class, capped);
+    }
+
+    @Test
     void pathsThatClimbOutOfTheShareAreRefused() throws IOException {
         ShareFolder folder = new ShareFolder(share());
         for (String bad : List.of("../x.trophy", "col/../../x", "/etc/passwd", "col//x", "./x", "a\0b")) {
