@@ -46,6 +46,8 @@ public class TrophyInbox implements ShareEvents {
     /** The digest recorded for an entry whose bytes were not read (a link, a FIFO, a file over the size limit). */
     public static final String UNREAD = "0".repeat(64);
     private static final Duration STALE_TEMPORARY = Duration.ofMinutes(10);
+    private static final Instant PROCESS_STARTED =
+            Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
     /**
      * Every this many timer rescans, every share is listed and reconciled with the ledger, changed or not; in between
      * a timer rescan skips a share whose folders' mtimes are those of its last listing (see {@link Stamp}).
@@ -278,7 +280,11 @@ public class TrophyInbox implements ShareEvents {
             stamps.remove(share.id());
             return 0;
         }
-        Duration tempAge = startupClean && cleanedTemporaries.add(share.id()) ? Duration.ZERO : STALE_TEMPORARY;
+        // At a share's first scan, a temporary of ours older than this process was left by a dead one (the data
+        // directory lock keeps any other out); a younger one is a write of ours in flight: an award issued right
+        // after the share was accepted (age zero here once deleted exactly that one).
+        Duration tempAge = startupClean && cleanedTemporaries.add(share.id())
+                ? Duration.between(PROCESS_STARTED, Instant.now()) : STALE_TEMPORARY;
         int removed = folder.removeTemporaries(listing, tempAge);
         if (removed > 0) {
             LOG.info("removed {} temporary files of ours left by an interrupted write", removed);
