@@ -24,7 +24,7 @@ import java.util.Map;
 @Singleton
 public class StateCounts {
     /** Events after the rollup's mark a read adds at most; beyond, the counts are those as of the last one read. */
-    static final int MAX_TAIL = 5_000;
+    static final int MAX_TAIL = 1_000;
 
     /** The state before each event in a range: its trophy's previous change, one step down trophy_event_trophy. */
     private static final String MOVES = "SELECT e.id, (SELECT p.state FROM trophy_event p WHERE p.trophy_id = e.trophy_id "
