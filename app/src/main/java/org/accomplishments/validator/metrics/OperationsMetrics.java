@@ -173,7 +173,9 @@ public class OperationsMetrics {
         Map<TrophyState, Instant> out = new HashMap<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement q = c.prepareStatement(
-                     "SELECT first_seen_at FROM trophy WHERE state = ? ORDER BY id LIMIT 1")) {
+                     // "ORDER BY state, id", not "id": H2 then walks trophy_state_id from the state's first entry;
+                     // with "id" alone it took trophy_due and sorted every row in the state on each stale scrape.
+                     "SELECT first_seen_at FROM trophy WHERE state = ? ORDER BY state, id LIMIT 1")) {
             for (TrophyState state : OPEN) {
                 q.setString(1, state.name());
                 try (ResultSet rs = q.executeQuery()) {
