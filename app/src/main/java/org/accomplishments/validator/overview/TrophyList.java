@@ -18,8 +18,9 @@ import java.util.Locale;
 
 /**
  * The ledger filtered, newest first, keyset-paged by id. The most selective filter given decides the index the
- * query walks from its newest end (share: {@code trophy_share_id}, accomplishment: {@code trophy_accomplishment_id},
- * reason: {@code trophy_reason_id}, state: {@code trophy_state_id}; none: the primary key); the others are checked
+ * query walks from its newest end (share: {@code trophy_share_id}; accomplishment: {@code trophy_accomplishment_id},
+ * with a state {@code trophy_accomplishment_state_id}; reason: {@code trophy_reason_id}, with a state
+ * {@code trophy_reason_state_id}; state: {@code trophy_state_id}; none: the primary key); the others are checked
  * on the rows it passes. A filter that matches nothing in a large ledger can still walk far: each query has a time
  * limit, and running out of it says so instead of keeping a request thread.
  */
@@ -28,6 +29,8 @@ public class TrophyList {
     static final int QUERY_TIMEOUT_S = 5;
     /** An owner with more shares than this is refused: the page would be a list of shares, not of trophies. */
     static final int MAX_OWNER_SHARES = 200;
+    /** How far {@code first_seen_at} may run behind a higher id (see {@link #firstIdSeenFrom}). */
+    static final java.time.Duration SEEN_SLACK = java.time.Duration.ofMinutes(10);
 
     private final DataSource pool;
 
@@ -85,47 +88,63 @@ public class TrophyList {
             StringBuilder where = new StringBuilder(" WHERE t.id < ?");
             List<Object> args = new ArrayList<>();
             args.add(beforeId);
-            String order;
+            boolean exactAccomplishment = !filter.accomplishment().isEmpty() && !filter.collectionOnly();
+            // The walk: the index whose leading columns are the filters compared with a plain "=", in its order;
+            // every other filter is compared through COALESCE, which no index serves, so no planner (H2's picks
+            // by column selectivity) walks another index and sorts what it finds.
+            String walk;
+            if (!shares.isEmpty()) {
+                walk = shares.size() == 1 ? "share" : "shares";
+            } else if (exactAccomplishment) {
+                walk = "accomplishment";
+            } else if (!filter.reason().isEmpty()) {
+                walk = "reason";
+            } else {
+                walk = state != null ? "state" : "id";
+            }
+            boolean stateInWalk = state != null && (walk.equals("accomplishment") || walk.equals("reason")
+                    || walk.equals("state"));
+            String order = switch (walk) {
+                case "share" -> "t.share_id DESC, t.id DESC";
+                case "accomplishment" -> stateInWalk ? "t.accomplishment_id DESC, t.state DESC, t.id DESC"
+                        : "t.accomplishment_id DESC, t.id DESC";
+                case "reason" -> stateInWalk ? "t.reason DESC, t.state DESC, t.id DESC" : "t.reason DESC, t.id DESC";
+                case "state" -> "t.state DESC, t.id DESC";
+                default -> "t.id DESC";
+            };
             if (shares.size() == 1) {
                 where.append(" AND t.share_id = ?");
                 args.add(shares.get(0));
-                order = "t.share_id DESC, t.id DESC";
             } else if (!shares.isEmpty()) {
                 where.append(" AND t.share_id IN (").append("?, ".repeat(shares.size() - 1)).append("?)");
                 args.addAll(shares);
-                order = "t.id DESC";
-            } else if (!filter.accomplishment().isEmpty() && !filter.collectionOnly()) {
-                order = "t.accomplishment_id DESC, t.id DESC";
-            } else if (!filter.reason().isEmpty()) {
-                order = "t.reason DESC, t.id DESC";
-            } else if (state != null) {
-                order = "t.state DESC, t.id DESC";
-            } else {
-                order = "t.id DESC";
             }
-            if (!filter.accomplishment().isEmpty()) {
-                if (filter.collectionOnly()) {
-                    where.append(" AND t.accomplishment_id LIKE ? ESCAPE '\\'");
-                    args.add(ListFilter.prefix(filter.accomplishment()));
-                } else {
-                    where.append(" AND t.accomplishment_id = ?");
-                    args.add(filter.accomplishment());
-                }
+            if (filter.collectionOnly()) {
+                where.append(" AND COALESCE(t.accomplishment_id, '') LIKE ? ESCAPE '\\'");
+                args.add(ListFilter.prefix(filter.accomplishment()));
+            } else if (exactAccomplishment) {
+                where.append(walk.equals("accomplishment") ? " AND t.accomplishment_id = ?"
+                        : " AND COALESCE(t.accomplishment_id, '') = ?");
+                args.add(filter.accomplishment());
             }
             if (!filter.reason().isEmpty()) {
-                where.append(" AND t.reason = ?");
+                where.append(walk.equals("reason") ? " AND t.reason = ?" : " AND COALESCE(t.reason, '') = ?");
                 args.add(filter.reason());
             }
             if (state != null) {
-                where.append(" AND t.state = ?");
+                where.append(stateInWalk ? " AND t.state = ?" : " AND COALESCE(t.state, '') = ?");
                 args.add(state);
             }
+            // A time range bounds the walk's ids too: a range in the past or one with few trophies stops where its
+            // ids end instead of reading every later or earlier row of the walk.
             if (filter.from() != null) {
-                where.append(" AND t.first_seen_at >= ?");
+                where.append(" AND t.id >= ? AND t.first_seen_at >= ?");
+                args.add(firstIdSeenFrom(c, filter.from().minus(SEEN_SLACK)));
                 args.add(Timestamp.from(filter.from()));
             }
             if (filter.to() != null) {
-                where.append(" AND t.first_seen_at < ?");
+                where.append(" AND t.id < ? AND t.first_seen_at < ?");
+                args.add(firstIdSeenFrom(c, filter.to().plus(SEEN_SLACK)));
                 args.add(Timestamp.from(filter.to()));
             }
             String sql = "SELECT t.id, t.share_id, s.owner, t.path, t.accomplishment_id, t.state, t.reason, t.detail, "
@@ -169,6 +188,39 @@ public class TrophyList {
             }
         }
         return counts;
+    }
+
+    /**
+     * The lowest id from which on trophies were first seen at {@code at} or later, by a binary search over the
+     * primary key (about 20 steps for a million rows, no index on the time). Ids rise with {@code first_seen_at}
+     * up to {@link #SEEN_SLACK} (the time is taken just before the row is inserted; nodes' clocks agree to less),
+     * so callers widen their range by it and still compare the time itself.
+     */
+    static long firstIdSeenFrom(Connection c, Instant at) throws SQLException {
+        long lo = 0; // every id up to lo was seen before at
+        long hi;     // ids from hi on were seen at or after at
+        try (PreparedStatement max = c.prepareStatement("SELECT MAX(id) FROM trophy");
+             ResultSet rs = max.executeQuery()) {
+            hi = rs.next() ? rs.getLong(1) + 1 : 1;
+        }
+        try (PreparedStatement probe = c.prepareStatement(
+                "SELECT id, first_seen_at FROM trophy WHERE id >= ? AND id < ? ORDER BY id LIMIT 1")) {
+            while (hi - lo > 1) {
+                long mid = lo + (hi - lo) / 2;
+                probe.setLong(1, mid);
+                probe.setLong(2, hi);
+                try (ResultSet rs = probe.executeQuery()) {
+                    if (!rs.next()) {
+                        hi = mid; // no row in [mid, hi)
+                    } else if (rs.getTimestamp(2).toInstant().isBefore(at)) {
+                        lo = rs.getLong(1);
+                    } else {
+                        hi = rs.getLong(1);
+                    }
+                }
+            }
+        }
+        return hi;
     }
 
     static List<String> sharesOf(Connection c, String owner) throws SQLException {

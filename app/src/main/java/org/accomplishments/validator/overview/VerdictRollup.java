@@ -25,6 +25,8 @@ import java.util.Map;
  * and the ledger's write path carries no counter. Each run reads events by primary key from where the previous one
  * stopped, in chunks, each chunk one transaction that also moves the mark: a crash counts nothing twice.
  *
+ * <p>The same chunk moves the counts by state ({@link StateCounts}) as far as it read, in the same transaction.
+ *
  * <p>An event is counted when it moves a trophy to a verdict or to waiting ({@code kind <> 'script'}: attempts are
  * recorded with the state they ran in). A trophy validated again counts again in the hour of its new verdict:
  * these are verdicts as they happened, not the ledger's current states (the state counts say those).
@@ -91,11 +93,14 @@ public class VerdictRollup {
         }
         long from;
         long head;
-        try (PreparedStatement q = c.prepareStatement("SELECT rolled_up_to, head FROM verdict_rollup_state WHERE id = 1");
+        long counted;
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT rolled_up_to, head, counted_to FROM verdict_rollup_state WHERE id = 1");
              ResultSet rs = q.executeQuery()) {
             rs.next();
             from = rs.getLong(1);
             head = rs.getLong(2);
+            counted = rs.getLong(3);
         }
         long to = Math.min(head, from + CHUNK);
         Map<Key, long[]> sums = new HashMap<>();
@@ -128,6 +133,9 @@ public class VerdictRollup {
             }
             for (Map.Entry<Key, long[]> e : sums.entrySet()) {
                 add(c, e.getKey(), e.getValue());
+            }
+            if (to > counted) {
+                StateCounts.rollUp(c, Math.max(from, counted), to);
             }
         }
         boolean more = head > to;

@@ -14,6 +14,7 @@ import org.accomplishments.validator.issuing.HumanIssuedTrophies;
 import org.accomplishments.validator.issuing.IssuedTrophyRow;
 import org.accomplishments.validator.overview.LedgerOverview;
 import org.accomplishments.validator.overview.ShareOverview;
+import org.accomplishments.validator.overview.StateCounts;
 import org.accomplishments.validator.share.ShareBackend;
 import org.accomplishments.validator.share.ShareRegistry;
 import org.accomplishments.validator.share.ShareRow;
@@ -23,12 +24,8 @@ import org.accomplishments.validator.signing.ValidationKeyring;
 import org.accomplishments.validator.validation.TrophyInbox;
 import org.accomplishments.validator.validation.TrophyLedger;
 import org.accomplishments.validator.validation.TrophyRow;
-import org.accomplishments.validator.validation.TrophyState;
-
-import jakarta.annotation.PreDestroy;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,15 +37,14 @@ import java.util.Optional;
 /**
  * The operations dashboard ({@code /}), one trophy's history
  * ({@code /trophies/{id}}) and the share list ({@code /shares}). Lists are keyset-paged ("older" links carry the
- * last id seen), so a page costs the same with a million rows; the state counts, the one thing here that grows with
- * the ledger, are recounted in the background while someone looks.
+ * last id seen), so a page costs the same with a million rows; the state counts are kept by the verdict rollup
+ * ({@link StateCounts}), so nothing here grows with the ledger.
  */
 @Access(Access.Need.READ)
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class DashboardController {
     static final int PAGE = 50;
-    private static final Duration COUNTS_MAX_AGE = Duration.ofSeconds(5);
 
     private final TrophyLedger ledger;
     private final LedgerOverview trophies;
@@ -60,23 +56,17 @@ public class DashboardController {
     private final HumanIssuedTrophies issued;
     private final Clock clock;
     private final org.accomplishments.validator.overview.Activity activity;
-    private volatile Counts counts;
+    private final StateCounts stateCounts;
 
-    private record Counts(Map<String, Long> trophies, Map<String, Long> shares, Instant at, long tookMs) {
+    private record Counts(StateCounts.Counts trophies, Map<String, Long> shares, Instant at) {
     }
-
-    private final java.util.concurrent.atomic.AtomicBoolean recounting = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.ExecutorService recounter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "dashboard-recount");
-        t.setDaemon(true);
-        return t;
-    });
 
     public DashboardController(TrophyLedger ledger, LedgerOverview trophies, ShareOverview shares,
                                ShareRegistry registry, ShareBackend backend, ValidationKeyring keyring,
                                TrophyInbox inbox, HumanIssuedTrophies issued, Clock clock,
-                               org.accomplishments.validator.overview.Activity activity) {
+                               org.accomplishments.validator.overview.Activity activity, StateCounts stateCounts) {
         this.activity = activity;
+        this.stateCounts = stateCounts;
         this.ledger = ledger;
         this.trophies = trophies;
         this.shares = shares;
@@ -92,10 +82,12 @@ public class DashboardController {
     HttpResponse<?> dashboard(HttpRequest<?> request) {
         Map<String, Object> model = Pages.model(request);
         Counts c = counts();
-        model.put("trophyCounts", c.trophies());
+        model.put("trophyCounts", c.trophies().byState());
         model.put("shareCounts", c.shares());
         model.put("countsAt", c.at());
-        model.put("countsTookMs", c.tookMs());
+        model.put("countsTookMs", c.trophies().tookMs());
+        model.put("countsAsOfEvent", c.trophies().asOfEvent());
+        model.put("countsComplete", c.trophies().complete());
         Instant far = Instant.parse("9999-12-31T00:00:00Z");
         model.put("verdicts", trophies.recentVerdicts(far, 15));
         model.put("waiting", trophies.waiting(Instant.EPOCH, 15));
@@ -113,7 +105,7 @@ public class DashboardController {
         model.put("backendUp", health.up());
         model.put("backendDetail", health.detail());
         model.put("lastScan", inbox.lastFullScan().orElse(null));
-        InsightController.activity(model, activity, c.trophies(), clock);
+        InsightController.activity(model, activity, c.trophies().byState(), clock);
         return Pages.view("dashboard", model);
     }
 
@@ -147,51 +139,13 @@ public class DashboardController {
         return Pages.view("shares", model);
     }
 
-    /**
-     * The counts, at most {@link #COUNTS_MAX_AGE} old when someone keeps looking: older counts are served at once
-     * and recounted in the background (counting a million rows takes most of a second on H2), so no page waits
-     * for it but the very first. Nothing is counted while nobody looks.
-     */
+    /** Trophies per state from {@link StateCounts} (no count of the ledger), shares per state (a small table). */
     private Counts counts() {
-        Counts c = counts;
-        if (c == null) {
-            synchronized (this) {
-                return counts != null ? counts : recount();
-            }
-        }
-        if (c.at().plus(COUNTS_MAX_AGE).isBefore(clock.instant()) && recounting.compareAndSet(false, true)) {
-            recounter.execute(() -> {
-                try {
-                    recount();
-                } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(DashboardController.class).warn("recounting failed: {}", e.toString());
-                } finally {
-                    recounting.set(false);
-                }
-            });
-        }
-        return c;
-    }
-
-    private Counts recount() {
-        long started = System.nanoTime();
+        StateCounts.Counts trophyCounts = stateCounts.now();
         Map<String, Long> shareCounts = new LinkedHashMap<>();
         for (ShareState s : ShareState.values()) {
             shareCounts.put(s.name().toLowerCase(Locale.ROOT), registry.count(s));
         }
-        Map<String, Long> trophyCounts = new LinkedHashMap<>();
-        Map<String, Long> raw = ledger.countsByState();
-        for (TrophyState s : TrophyState.values()) {
-            String key = s.name().toLowerCase(Locale.ROOT);
-            trophyCounts.put(key, raw.getOrDefault(key, 0L));
-        }
-        Counts c = new Counts(trophyCounts, shareCounts, clock.instant(), (System.nanoTime() - started) / 1_000_000);
-        counts = c;
-        return c;
-    }
-
-    @PreDestroy
-    void close() {
-        recounter.shutdownNow();
+        return new Counts(trophyCounts, shareCounts, clock.instant());
     }
 }

@@ -8,6 +8,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.accomplishments.validator.overview.AccomplishmentCounts;
@@ -72,25 +73,17 @@ public class InsightController {
     }
 
     @Get(value = "/trophies", produces = MediaType.TEXT_HTML)
-    HttpResponse<?> trophyList(HttpRequest<?> request, @QueryValue @Nullable String owner,
-                               @QueryValue @Nullable String share, @QueryValue @Nullable String accomplishment,
-                               @QueryValue @Nullable String reason, @QueryValue @Nullable String state,
-                               @QueryValue @Nullable String from, @QueryValue @Nullable String to,
-                               @QueryValue @Nullable Long before) {
+    HttpResponse<?> trophyList(HttpRequest<?> request, @RequestBean ListParams params) {
         Map<String, Object> model = Pages.model(request);
         model.put("states", Arrays.stream(TrophyState.values()).map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
-        return listPage("trophies", model, owner, share, accomplishment, reason, state, from, to, before,
-                (f, b) -> trophies.page(f, b, PAGE + 1), TrophyList.Line::id);
+        return listPage("trophies", model, params, (f, b) -> trophies.page(f, b, PAGE + 1), TrophyList.Line::id);
     }
 
     @Get(value = "/trophies.csv", produces = {"text/csv", MediaType.TEXT_HTML, MediaType.TEXT_PLAIN, MediaType.ALL})
-    HttpResponse<?> trophyCsv(@QueryValue @Nullable String owner, @QueryValue @Nullable String share,
-                              @QueryValue @Nullable String accomplishment, @QueryValue @Nullable String reason,
-                              @QueryValue @Nullable String state, @QueryValue @Nullable String from,
-                              @QueryValue @Nullable String to, @QueryValue @Nullable Long before) {
+    HttpResponse<?> trophyCsv(@RequestBean ListParams params) {
         return csv("trophies", List.of("id", "share", "owner", "path", "accomplishment", "state", "reason", "detail",
                         "attempts", "first_seen", "updated", "verdict", "signed_by"),
-                owner, share, accomplishment, reason, state, from, to, before, (f, b) -> trophies.page(f, b, 1000),
+                params, (f, b) -> trophies.page(f, b, 1000),
                 TrophyList.Line::id, t -> List.of(Long.toString(t.id()), t.shareId(), t.owner(), t.path(),
                         nz(t.accomplishmentId()), lower(t.state()), nz(t.reason()), nz(t.detail()),
                         Integer.toString(t.attempts()), iso(t.firstSeenAt()), iso(t.updatedAt()), iso(t.verdictAt()),
@@ -99,26 +92,18 @@ public class InsightController {
 
     @Access(Access.Need.ISSUE)
     @Get(value = "/issued", produces = MediaType.TEXT_HTML)
-    HttpResponse<?> issuedList(HttpRequest<?> request, @QueryValue @Nullable String owner,
-                               @QueryValue @Nullable String share, @QueryValue @Nullable String accomplishment,
-                               @QueryValue @Nullable String reason, @QueryValue @Nullable String state,
-                               @QueryValue @Nullable String from, @QueryValue @Nullable String to,
-                               @QueryValue @Nullable Long before) {
+    HttpResponse<?> issuedList(HttpRequest<?> request, @RequestBean ListParams params) {
         Map<String, Object> model = Pages.model(request);
         model.put("states", IssuedList.STATES);
-        return listPage("issued", model, owner, share, accomplishment, reason, state, from, to, before,
-                (f, b) -> issued.page(f, b, PAGE + 1), IssuedList.Line::id);
+        return listPage("issued", model, params, (f, b) -> issued.page(f, b, PAGE + 1), IssuedList.Line::id);
     }
 
     @Access(Access.Need.ISSUE)
     @Get(value = "/issued.csv", produces = {"text/csv", MediaType.TEXT_HTML, MediaType.TEXT_PLAIN, MediaType.ALL})
-    HttpResponse<?> issuedCsv(@QueryValue @Nullable String owner, @QueryValue @Nullable String share,
-                              @QueryValue @Nullable String accomplishment, @QueryValue @Nullable String reason,
-                              @QueryValue @Nullable String state, @QueryValue @Nullable String from,
-                              @QueryValue @Nullable String to, @QueryValue @Nullable Long before) {
+    HttpResponse<?> issuedCsv(@RequestBean ListParams params) {
         return csv("issued", List.of("id", "issued", "accomplishment", "owner", "share", "issuer", "state", "note",
                         "evidence", "revoked", "revoked_by", "revoke_reason"),
-                owner, share, accomplishment, reason, state, from, to, before, (f, b) -> issued.page(f, b, 1000),
+                params, (f, b) -> issued.page(f, b, 1000),
                 IssuedList.Line::id, i -> List.of(Long.toString(i.id()), iso(i.issuedAt()), i.accomplishmentId(),
                         i.owner(), i.shareId(), i.issuer(), i.state(), nz(i.note()), nz(i.evidence()),
                         iso(i.revokedAt()), nz(i.revokedBy()), nz(i.revokeReason())));
@@ -192,31 +177,29 @@ public class InsightController {
         List<T> page(ListFilter filter, long before);
     }
 
-    private static <T> HttpResponse<?> listPage(String view, Map<String, Object> model, String owner, String share,
-                                                String accomplishment, String reason, String state, String from,
-                                                String to, Long before, Pager<T> pager, Function<T, Long> id) {
+    private static <T> HttpResponse<?> listPage(String view, Map<String, Object> model, ListParams params,
+                                                Pager<T> pager, Function<T, Long> id) {
         model.put("rows", List.of());
         model.put("older", null);
         model.put("error", null);
         ListFilter filter;
         try {
-            filter = ListFilter.of(owner, share, accomplishment, reason, state, from, to);
+            filter = params.filter();
         } catch (IllegalArgumentException e) {
-            filter = ListFilter.of(owner, share, accomplishment, reason, state, null, null);
+            filter = params.filterWithoutTimes();
             model.put("error", e.getMessage());
         }
         model.put("f", filter);
-        model.put("fromText", filter.from() == null ? nz(from) : iso(filter.from()));
-        model.put("toText", filter.to() == null ? nz(to) : iso(filter.to()));
+        model.put("fromText", filter.from() == null ? nz(params.from()) : iso(filter.from()));
+        model.put("toText", filter.to() == null ? nz(params.to()) : iso(filter.to()));
         String q = query(filter.parameters());
         model.put("query", q);
         model.put("csvHref", "/" + view + ".csv" + (q.isEmpty() ? "" : "?" + q));
         if (model.get("error") != null) {
             return Pages.view(view, model).status(HttpStatus.BAD_REQUEST);
         }
-        long cursor = before == null || before <= 0 ? Long.MAX_VALUE : before;
         try {
-            List<T> rows = pager.page(filter, cursor);
+            List<T> rows = pager.page(filter, params.cursor());
             boolean more = rows.size() > PAGE;
             List<T> page = more ? rows.subList(0, PAGE) : rows;
             model.put("rows", page);
@@ -235,17 +218,16 @@ public class InsightController {
         }
     }
 
-    private <T> HttpResponse<?> csv(String name, List<String> header, String owner, String share,
-                                    String accomplishment, String reason, String state, String from, String to,
-                                    Long before, Pager<T> pager, Function<T, Long> id, Function<T, List<String>> cells) {
+    private <T> HttpResponse<?> csv(String name, List<String> header, ListParams params, Pager<T> pager,
+                                    Function<T, Long> id, Function<T, List<String>> cells) {
         ListFilter filter;
         try {
-            filter = ListFilter.of(owner, share, accomplishment, reason, state, from, to);
+            filter = params.filter();
         } catch (IllegalArgumentException e) {
             return HttpResponse.badRequest(e.getMessage()).contentType(MediaType.TEXT_PLAIN_TYPE);
         }
         StringBuilder out = new StringBuilder(64 * 1024);
-        long cursor = before == null || before <= 0 ? Long.MAX_VALUE : before;
+        long cursor = params.cursor();
         int written = 0;
         Long next = null;
         try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180)) {

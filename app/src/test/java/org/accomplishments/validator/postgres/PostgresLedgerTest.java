@@ -7,6 +7,8 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import org.accomplishments.validator.overview.StateCounts;
+import org.accomplishments.validator.overview.VerdictRollup;
 import org.accomplishments.validator.validation.TrophyEventRow;
 import org.accomplishments.validator.validation.TrophyRow;
 import org.accomplishments.validator.validation.TrophyState;
@@ -135,7 +137,7 @@ class PostgresLedgerTest extends PostgresScenario {
     }
 
     @Test
-    void aChangedTrophySupersedesItsRowAndIsValidatedAgain() {
+    void aChangedTrophySupersedesItsRowAndIsValidatedAgain() throws Exception {
         Share carol = newShare("carol", "carol@example.org");
         putTrophy(carol, "works", "someone-else@example.org");
         assertEquals("information-mismatch", awaitRejection(carol, "works"));
@@ -147,6 +149,15 @@ class PostgresLedgerTest extends PostgresScenario {
                 Duration.ofSeconds(10), "the stale .rejected removed");
         assertEquals(List.of(List.of("SIGNED"), List.of("SUPERSEDED")),
                 query("SELECT state FROM trophy WHERE share_id = '" + carol.id() + "' ORDER BY state"));
+
+        // The counts by state kept from the history (V10) on PostgreSQL: before and after the rollup took them.
+        StateCounts counts = context.getBean(StateCounts.class);
+        await(() -> java.util.Optional.of(counts.now().byState()).filter(c -> c.equals(ledger.countsByState())),
+                Duration.ofSeconds(20), "the kept counts agree with the ledger's " + ledger.countsByState());
+        context.getBean(VerdictRollup.class).rollUp();
+        context.getBean(VerdictRollup.class).rollUp();
+        await(() -> java.util.Optional.of(counts.now().byState()).filter(c -> c.equals(ledger.countsByState())),
+                Duration.ofSeconds(20), "the rolled-up counts agree with the ledger's " + ledger.countsByState());
     }
 
     @SuppressWarnings("unchecked")

@@ -54,6 +54,11 @@ class InsightPagesTest extends WebScenario {
         assertTrue(byReason.contains(mallory.id()) && !byReason.contains(alice.id()), byReason);
         String future = vic.page("/trophies?from=2999-01-01");
         assertTrue(future.contains("No trophies match."), future);
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String seenToday = vic.page("/trophies?state=signed&from=" + today + "&to=" + today);
+        assertTrue(seenToday.contains(alice.id()) && !seenToday.contains(mallory.id()), seenToday);
+        String past = vic.page("/trophies?to=2000-01-01");
+        assertTrue(past.contains("No trophies match."), past);
         HttpResponse<String> badTime = vic.get("/trophies?from=yesterday");
         assertEquals(400, badTime.statusCode());
         assertTrue(badTime.body().contains("a time is written 2026-12-03"), badTime.body());
