@@ -6,7 +6,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.accomplishments.validator.collection.AccomplishmentCatalog;
 import org.accomplishments.validator.collection.InstalledCollections;
-import org.accomplishments.validator.overview.StateCounts;
 import org.accomplishments.validator.share.ShareBackend;
 import org.accomplishments.validator.share.ShareRegistry;
 import org.accomplishments.validator.share.ShareState;
@@ -14,6 +13,7 @@ import org.accomplishments.validator.signing.SigningFactory;
 import org.accomplishments.validator.signing.SigningKey;
 import org.accomplishments.validator.signing.ValidationKeyring;
 import org.accomplishments.validator.validation.TrophyInbox;
+import org.accomplishments.validator.validation.TrophyLedger;
 import org.accomplishments.validator.validation.ValidationPipeline;
 
 import java.time.Duration;
@@ -26,7 +26,12 @@ import java.util.TreeMap;
 @Controller("/api/status")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class StatusController {
-    private final StateCounts counts;
+    /**
+     * Exact counts, read from the ledger: scripts and operators poll this to know when a burst is done. The dashboard
+     * reads the rollup's kept counts instead ({@code StateCounts}), which may trail a burst of over a thousand changes
+     * by a rollup interval; a client waiting for "signed == N" must not see that.
+     */
+    private final TrophyLedger ledger;
     private final ShareRegistry shares;
     private final TrophyInbox inbox;
     private final ValidationPipeline pipeline;
@@ -34,9 +39,9 @@ public class StatusController {
     private final ShareBackend backend;
     private final InstalledCollections collections;
 
-    public StatusController(StateCounts counts, ShareRegistry shares, TrophyInbox inbox, ValidationPipeline pipeline,
+    public StatusController(TrophyLedger ledger, ShareRegistry shares, TrophyInbox inbox, ValidationPipeline pipeline,
                             ValidationKeyring keyring, ShareBackend backend, InstalledCollections collections) {
-        this.counts = counts;
+        this.ledger = ledger;
         this.shares = shares;
         this.inbox = inbox;
         this.pipeline = pipeline;
@@ -54,7 +59,7 @@ public class StatusController {
         SigningKey key = keyring.active();
         ShareBackend.BackendHealth health = backend.health();
         AccomplishmentCatalog catalog = collections.catalog();
-        return new ApiViews.Status(new TreeMap<>(counts.now().byState()), shareCounts, inbox.lastFullScan().orElse(null),
+        return new ApiViews.Status(ledger.countsByState(), shareCounts, inbox.lastFullScan().orElse(null),
                 inbox.lastFullScanTook().map(Duration::toMillis).orElse(null), pipeline.inFlight(),
                 new ApiViews.Key(key.fingerprint(), SigningFactory.algorithmName(key.algorithm()), key.created()),
                 new ApiViews.Backend(backend.name(), health.up(), health.detail()),
