@@ -252,10 +252,10 @@ public class HumanIssuedTrophies {
      * {@link #write} for many awards at once (a bulk job's page), with the same order of writes and the same crash
      * guarantees, but each durability point shared by the whole batch: the intents inserted in one transaction and
      * made durable by one checkpoint, the files of every award signed and written in parallel on {@code workers}
-     * (ext4 commits their fsyncs together), then every outcome recorded in one transaction. A kill anywhere leaves
-     * intents that {@link AwardRecovery} settles from the disk, as after a kill inside {@link #write}. When the
-     * batch's insert meets an award that stands already, or its last transaction cannot be committed whole, its
-     * awards go the one-by-one way, which gives each its own outcome. Returns the outcomes in the order given.
+     * (ext4 commits their fsyncs together), then each outcome recorded as {@link #write} records it. A kill anywhere
+     * leaves intents that {@link AwardRecovery} settles from the disk, as after a kill inside {@link #write}. When
+     * the batch's insert meets an award that stands already, its awards go the one-by-one way, which gives each its
+     * own outcome. Returns the outcomes in the order given.
      */
     List<IssueOutcome> writeAll(Principal who, List<BatchAward> batch, String remote, ExecutorService workers) {
         List<Award> awards = new ArrayList<>(batch.size());
@@ -291,27 +291,20 @@ public class HumanIssuedTrophies {
         for (int i = 0; i < awards.size(); i++) {
             written.add(i < files.size() ? outcomeOf(files.get(i)) : stopped);
         }
+        // Each outcome in transactions of its own, as write() records one: recording the page's 200 ledger rows in
+        // one transaction is the shape after which a kill -9 once left an H2 index inconsistent with its table
+        // (docs/benchmarks.md, "Found at the merge"). The shared durability points above are where the time went.
         List<IssueOutcome> outcomes = new ArrayList<>(awards.size());
-        try {
-            finishAll(who, awards, rows, written);
-            for (int i = 0; i < awards.size(); i++) {
-                outcomes.add(written.get(i) instanceof VerdictWriter.Signature signed
-                        ? new IssueOutcome.Issued(issuedRow(rows.get(i), signed)) : null);
-            }
-        } catch (RuntimeException e) {
-            LOG.info("recording a batch of {} awards at once failed ({}); recording them one by one", awards.size(),
-                    e.toString());
-            for (int i = 0; i < awards.size(); i++) {
-                IssueOutcome outcome = null;
-                if (written.get(i) instanceof VerdictWriter.Signature signed) {
-                    try {
-                        outcome = finishOne(who, awards.get(i), rows.get(i), signed);
-                    } catch (RuntimeException one) {
-                        written.set(i, one);
-                    }
+        for (int i = 0; i < awards.size(); i++) {
+            IssueOutcome outcome = null;
+            if (written.get(i) instanceof VerdictWriter.Signature signed) {
+                try {
+                    outcome = finishOne(who, awards.get(i), rows.get(i), signed);
+                } catch (RuntimeException one) {
+                    written.set(i, one);
                 }
-                outcomes.add(outcome);
             }
+            outcomes.add(outcome);
         }
         List<Draft> issuedDrafts = new ArrayList<>(awards.size());
         for (int i = 0; i < awards.size(); i++) {
@@ -389,41 +382,12 @@ public class HumanIssuedTrophies {
         }
     }
 
-    /** Every award of a batch whose files are written, recorded as issued and in the ledger, in one transaction. */
-    @Transactional
-    public void finishAll(Principal who, List<Award> awards, List<IssuedTrophyRow> rows, List<Object> written) {
-        for (int i = 0; i < awards.size(); i++) {
-            if (written.get(i) instanceof VerdictWriter.Signature signed) {
-                Award award = awards.get(i);
-                long id = rows.get(i).id();
-                if (issued.finish(id, IssuedTrophyRow.State.ISSUED.name(), null, signed.signedTextSha256(),
-                        signed.fingerprint()) != 1) {
-                    throw new IllegalStateException("award #" + id + " is no longer being written");
-                }
-                ledger.recordIssued(draftShare(award), award.draft().path(), award.sha256(), award.bytes().length,
-                        award.draft().accomplishment().id().toString(), signed.fingerprint(),
-                        issuedDetail(who, award.draft(), id));
-            }
-        }
-    }
-
-    /** One award of a batch recorded on its own, the way {@link #write} does (after the batch's could not be). */
+    /** One award of a batch recorded on its own, the way {@link #write} does. */
     private IssueOutcome finishOne(Principal who, Award award, IssuedTrophyRow row, VerdictWriter.Signature signed) {
         issued.finish(row.id(), IssuedTrophyRow.State.ISSUED.name(), null, signed.signedTextSha256(),
                 signed.fingerprint());
         recordInLedger(who, award.draft(), row.id(), award.sha256(), award.bytes().length, signed.fingerprint());
         return new IssueOutcome.Issued(issued.findById(row.id()).orElseThrow());
-    }
-
-    private static String draftShare(Award award) {
-        return award.draft().share().id();
-    }
-
-    private static IssuedTrophyRow issuedRow(IssuedTrophyRow r, VerdictWriter.Signature signed) {
-        return new IssuedTrophyRow(r.id(), r.shareId(), r.owner(), r.accomplishmentId(), r.path(), r.trophySha256(),
-                signed.signedTextSha256(), signed.fingerprint(), r.issuer(), r.note(), r.evidence(),
-                IssuedTrophyRow.State.ISSUED.name(), null, r.issuedAt(), null, null, null, r.standing(),
-                r.bulkJobId(), r.bulkLine());
     }
 
     private IssueOutcome refusedAsTaken(Principal who, Draft draft, String remote, boolean auditEach) {
