@@ -7,6 +7,7 @@ import org.accomplishments.validator.validation.TrophyRepository.StateCount;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -212,10 +213,12 @@ public class TrophyLedger {
     public List<TrophyRow> claimDue(String node, Duration lease, int limit) {
         Instant now = clock.instant();
         String token = node + "/" + UUID.randomUUID();
-        if (trophies.claimDue(token, now.plus(lease), now, limit) == 0) {
+        // Microseconds, as both databases store it: the read-back finds the rows by exactly this value.
+        Instant until = now.plus(lease).truncatedTo(ChronoUnit.MICROS);
+        if (trophies.claimDue(token, until, now, limit) == 0) {
             return List.of();
         }
-        return trophies.findByLeaseOwner(token);
+        return trophies.findClaimed(token, until);
     }
 
     public boolean extendLease(long id, String token, Duration lease) {

@@ -61,8 +61,14 @@ public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
             + "AND (lease_until IS NULL OR lease_until < :now)")
     long claimDue(String token, Instant until, Instant now, int limit);
 
-    /** The rows one claim took (trophy_lease_owner). */
-    List<TrophyRow> findByLeaseOwner(String leaseOwner);
+    /**
+     * The rows one claim took: {@link #claimDue} set their next attempt to the lease's end, so the read-back walks
+     * trophy_next_attempt at that one instant (the rows of this claim, and of any other claim that ended at the
+     * same microsecond) and checks the token on those. No index on the token: that one was rewritten by every claim
+     * and every move that ended a lease, for this read alone.
+     */
+    @Query("SELECT * FROM trophy WHERE next_attempt_at = :until AND lease_owner = :token ORDER BY next_attempt_at, id")
+    List<TrophyRow> findClaimed(String token, Instant until);
 
     /** Takes one due row for one worker (by primary key); its next attempt moves to the lease's end. */
     @Query("UPDATE trophy SET lease_owner = :token, lease_until = :until, next_attempt_at = :until "

@@ -1,0 +1,13 @@
+-- A secondary index of trophy that every insert, every claim and every move that ends a lease rewrote for one read
+-- (issue 12: the service's own CPU per trophy). Written in the subset of SQL that PostgreSQL and H2
+-- (MODE=PostgreSQL) both run.
+--
+-- Only the claim's read-back used it; it now reads the rows by the lease's end the claim just wrote
+-- (trophy_next_attempt, next_attempt_at = that instant) and checks the token on those few rows. Without it, H2
+-- also plans the lease-checked updates (extendLease: id = ? AND lease_owner = ?) on the primary key again.
+--
+-- trophy_share_path (share_id, path) stays although trophy_content (share_id, path, sha256) starts with the same
+-- columns: without it H2 plans "share_id = ? AND path = ?" on the foreign key's index (share_id), a walk of
+-- every row of the share, not on trophy_content's prefix (EXPLAIN, H2 2.3.232). It is written once per row, at
+-- the insert: share_id and path never change.
+DROP INDEX trophy_lease_owner;
