@@ -280,10 +280,34 @@ public final class ShareFolder {
         List<String> parts = RelativePath.split(relativePath);
         requireOwnFile(parts.get(parts.size() - 1));
         Bounded.call(() -> {
-            writeNow(parts, content, relativePath, true, null);
+            writeNow(parts, content, relativePath, true, null, null);
             return null;
         }, relativePath);
         tell(relativePath);
+    }
+
+    /**
+     * {@link #writeAtomically}, then removes {@code staleSibling}, another of the server's own files in the same
+     * directory (the verdict the new one replaces), in the same walk to the directory and the same hand-off to
+     * the share's I/O: one less of each per verdict. Returns whether the sibling was there.
+     */
+    public boolean writeAtomicallyRemoving(String relativePath, byte[] content, String staleSibling)
+            throws IOException {
+        List<String> parts = RelativePath.split(relativePath);
+        requireOwnFile(parts.get(parts.size() - 1));
+        List<String> siblingParts = RelativePath.split(staleSibling);
+        String siblingName = siblingParts.get(siblingParts.size() - 1);
+        requireOwnFile(siblingName);
+        if (!siblingParts.subList(0, siblingParts.size() - 1).equals(parts.subList(0, parts.size() - 1))) {
+            throw new IllegalArgumentException(staleSibling + " is not in the directory of " + relativePath);
+        }
+        boolean removed = Bounded.call(() -> writeNow(parts, content, relativePath, true, null, siblingName),
+                relativePath);
+        tell(relativePath);
+        if (removed) {
+            tell(staleSibling);
+        }
+        return removed;
     }
 
     /**
@@ -296,7 +320,7 @@ public final class ShareFolder {
     public void createNew(String relativePath, byte[] content) throws IOException {
         List<String> parts = RelativePath.split(relativePath);
         Bounded.call(() -> {
-            writeNow(parts, content, relativePath, false, null);
+            writeNow(parts, content, relativePath, false, null, null);
             return null;
         }, relativePath);
         tell(relativePath);
@@ -312,7 +336,7 @@ public final class ShareFolder {
     public void replaceWritten(String relativePath, byte[] written, byte[] content) throws IOException {
         List<String> parts = RelativePath.split(relativePath);
         Bounded.call(() -> {
-            writeNow(parts, content, relativePath, false, written);
+            writeNow(parts, content, relativePath, false, written, null);
             return null;
         }, relativePath);
         tell(relativePath);
@@ -341,8 +365,8 @@ public final class ShareFolder {
         }
     }
 
-    private void writeNow(List<String> parts, byte[] content, String relativePath, boolean replace, byte[] written)
-            throws IOException {
+    private boolean writeNow(List<String> parts, byte[] content, String relativePath, boolean replace, byte[] written,
+                             String thenRemove) throws IOException {
         String fileName = parts.get(parts.size() - 1);
         try (SecureDirectoryStream<Path> dir = openParent(parts)) {
             if (dir == null) {
@@ -370,6 +394,7 @@ public final class ShareFolder {
                 }
                 dir.move(temp, dir, Path.of(fileName));
                 renamed = true;
+                return thenRemove != null && deleteIn(dir, thenRemove);
             } finally {
                 if (!renamed) {
                     try {
@@ -398,25 +423,26 @@ public final class ShareFolder {
 
     private boolean deleteNow(List<String> parts, String fileName) throws IOException {
         try (SecureDirectoryStream<Path> dir = openParent(parts)) {
-            if (dir == null) {
-                return false;
-            }
-            BasicFileAttributes attrs;
-            try {
-                attrs = dir.getFileAttributeView(Path.of(fileName), BasicFileAttributeView.class, NOFOLLOW)
-                        .readAttributes();
-            } catch (NoSuchFileException e) {
-                return false;
-            }
-            if (attrs.isDirectory()) {
-                return false; // never ours
-            }
-            try {
-                dir.deleteFile(Path.of(fileName));
-                return true;
-            } catch (NoSuchFileException e) {
-                return false;
-            }
+            return dir != null && deleteIn(dir, fileName);
+        }
+    }
+
+    private static boolean deleteIn(SecureDirectoryStream<Path> dir, String fileName) throws IOException {
+        BasicFileAttributes attrs;
+        try {
+            attrs = dir.getFileAttributeView(Path.of(fileName), BasicFileAttributeView.class, NOFOLLOW)
+                    .readAttributes();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        if (attrs.isDirectory()) {
+            return false; // never ours
+        }
+        try {
+            dir.deleteFile(Path.of(fileName));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 

@@ -49,8 +49,7 @@ public class VerdictWriter {
 
     /** Writes (or writes again) the signature of the trophy at {@code trophyPath}; a rejection of older content goes. */
     public void writeSigned(ShareFolder folder, String trophyPath, Signature signature) throws IOException {
-        folder.writeAtomically(trophyPath + ".asc", signature.bytes());
-        folder.delete(trophyPath + ".rejected");
+        folder.writeAtomicallyRemoving(trophyPath + ".asc", signature.bytes(), trophyPath + ".rejected");
     }
 
     /** Writes the rejection; a signature of ours (of an older content) goes, anyone else's stays. */

@@ -201,6 +201,48 @@ class ShareFolderTest {
     }
 
     @Test
+    void aSignatureWrittenOverARejectionTakesTheRejectionAwayInTheSameWalk() throws IOException {
+        Path share = share();
+        Files.writeString(share.resolve("col/x.trophy.rejected"), "rejected: an older content");
+        Files.createDirectories(share.resolve("col/y.trophy.rejected")); // a directory by that name is never ours
+        ShareFolder folder = new ShareFolder(share);
+
+        boolean removedX = folder.writeAtomicallyRemoving("col/x.trophy.asc", "signed".getBytes(StandardCharsets.UTF_8),
+                "col/x.trophy.rejected");
+        boolean removedY = folder.writeAtomicallyRemoving("col/y.trophy.asc", "signed".getBytes(StandardCharsets.UTF_8),
+                "col/y.trophy.rejected");
+        boolean removedZ = folder.writeAtomicallyRemoving("col/z.trophy.asc", "signed".getBytes(StandardCharsets.UTF_8),
+                "col/z.trophy.rejected");
+
+        assertTrue(removedX);
+        assertFalse(removedY);
+        assertFalse(removedZ);
+        assertTrue(Files.isDirectory(share.resolve("col/y.trophy.rejected")));
+        try (var files = Files.list(share.resolve("col"))) {
+            assertEquals(List.of("x.trophy.asc", "y.trophy.asc", "y.trophy.rejected", "z.trophy.asc"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals("signed", Files.readString(share.resolve("col/x.trophy.asc")));
+    }
+
+    @Test
+    void theFileRemovedAlongAWriteMustBeTheServersOwnAndBesideIt() throws IOException {
+        Path share = share();
+        Files.writeString(share.resolve("col/x.trophy"), "mine");
+        Files.createDirectories(share.resolve("other"));
+        Files.writeString(share.resolve("other/x.trophy.rejected"), "rejected");
+        ShareFolder folder = new ShareFolder(share);
+
+        assertThrows(IllegalArgumentException.class, () -> folder.writeAtomicallyRemoving("col/x.trophy.asc",
+                new byte[0], "col/x.trophy"));
+        assertThrows(IllegalArgumentException.class, () -> folder.writeAtomicallyRemoving("col/x.trophy.asc",
+                new byte[0], "other/x.trophy.rejected"));
+        assertEquals("mine", Files.readString(share.resolve("col/x.trophy")));
+        assertTrue(Files.exists(share.resolve("other/x.trophy.rejected")));
+        assertFalse(Files.exists(share.resolve("col/x.trophy.asc")));
+    }
+
+    @Test
     void temporariesLeftByACrashAreRemovedButLookAlikesOfTheUserAreNot() throws IOException {
         Path share = share();
         Path ours = Files.writeString(share.resolve("col/.accomplishments-validator-0123456789abcdef.tmp"), "half");
