@@ -80,17 +80,8 @@ public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
     @Query("UPDATE trophy SET lease_until = :until, next_attempt_at = :until WHERE id = :id AND lease_owner = :token")
     long extendLease(long id, String token, Instant until);
 
-    /** A worker's change, applied only while it still holds the lease it claimed the row with. */
-    @Query("UPDATE trophy SET accomplishment_id = :accomplishmentId, state = :state, attempts = :attempts, "
-            + "not_yet_count = :notYetCount, error_count = :errorCount, dependency_waits = :dependencyWaits, "
-            + "next_attempt_at = :nextAttemptAt, reason = :reason, detail = :detail, waiting_for = :waitingFor, "
-            + "signed_by = :signedBy, updated_at = :updatedAt, verdict_at = :verdictAt, lease_owner = :leaseOwner, "
-            + "lease_until = :leaseUntil WHERE id = :id AND lease_owner = :token")
-    long updateLeased(long id, String token, @Nullable String accomplishmentId, String state, int attempts,
-                      int notYetCount, int errorCount, int dependencyWaits, @Nullable Instant nextAttemptAt,
-                      @Nullable String reason, @Nullable String detail, @Nullable String waitingFor,
-                      @Nullable String signedBy, Instant updatedAt, @Nullable Instant verdictAt,
-                      @Nullable String leaseOwner, @Nullable Instant leaseUntil);
+    // A worker's change, applied only while it still holds the lease it claimed the row with: plain JDBC in
+    // TrophyLedger (the hot path of every state change).
 
     /** The scanner's way to close a row (superseded, vanished): any worker's lease on it is void from now on. */
     @Query("UPDATE trophy SET state = :state, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, "
