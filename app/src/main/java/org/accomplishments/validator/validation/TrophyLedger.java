@@ -292,7 +292,7 @@ public class TrophyLedger {
     public TrophyEventRow attemptOf(TrophyRow row, String detail, Integer exitCode, long durationMs,
                                     String stdoutTail, String stderrTail) {
         return new TrophyEventRow(null, row.id(), clock.instant(), "script", row.state(), exitCode, durationMs,
-                clip(detail, 2000), clip(stdoutTail, 70_000), clip(stderrTail, 70_000));
+                clip(detail, 2000), clip(stdoutTail, 70_000), clip(stderrTail, 70_000), null);
     }
 
     /** Records a script run on its own, when the change it led to could not be made (the lease was lost). */
@@ -306,7 +306,7 @@ public class TrophyLedger {
     public void attempt(TrophyRow row, String detail, Integer exitCode, long durationMs, String stdoutTail,
                         String stderrTail) {
         events.save(new TrophyEventRow(null, row.id(), clock.instant(), "script", row.state(), exitCode, durationMs,
-                clip(detail, 2000), clip(stdoutTail, 70_000), clip(stderrTail, 70_000)));
+                clip(detail, 2000), clip(stdoutTail, 70_000), clip(stderrTail, 70_000), null));
     }
 
     /** Validates a trophy again from the start; refused while a worker holds it or when its file is gone. */
@@ -339,9 +339,12 @@ public class TrophyLedger {
         return counts;
     }
 
+    /**
+     * A state change's history row, with the accomplishment read from the trophy row this transaction just changed:
+     * not from the caller's copy, which the scanner may hold from before a worker first read the file.
+     */
     private void event(long trophyId, TrophyState state, String kind, String detail) {
-        events.save(new TrophyEventRow(null, trophyId, clock.instant(), kind, state.name(), null, null,
-                clip(detail, 2000), null, null));
+        events.recordChange(trophyId, clock.instant(), kind, state.name(), clip(detail, 2000));
     }
 
     private static String clip(String s, int max) {

@@ -250,7 +250,8 @@ class DashboardBenchmark {
             }
             // The history a ledger has: one verdict (or waiting) event per trophy, the rollup's input.
             try (PreparedStatement events = c.prepareStatement("INSERT INTO trophy_event (trophy_id, at, kind, state, "
-                    + "detail) SELECT id, COALESCE(verdict_at, updated_at), 'verdict', state, 'benchmark' FROM trophy "
+                    + "detail, accomplishment_id) SELECT id, COALESCE(verdict_at, updated_at), 'verdict', state, "
+                    + "'benchmark', accomplishment_id FROM trophy "
                     + "WHERE id > ? AND id <= ?")) {
                 for (long from = 0; from < TROPHIES; from += 50_000) {
                     events.setLong(1, from);
