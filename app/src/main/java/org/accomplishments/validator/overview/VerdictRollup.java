@@ -107,6 +107,7 @@ public class VerdictRollup {
         }
         long to = Math.min(head, from + CHUNK);
         Map<Key, long[]> sums = new HashMap<>();
+        Instant keptFrom = bucket(now.minus(KEEP_MINUTES), 60);
         long read = 0;
         if (to > from) {
             try (PreparedStatement q = c.prepareStatement("SELECT e.at, e.state, e.kind, t.first_seen_at "
@@ -123,6 +124,10 @@ public class VerdictRollup {
                         long latency = seen == null || !(state.equals("SIGNED") || state.equals("REJECTED")) ? -1
                                 : Math.max(0, at.toEpochMilli() - seen.toInstant().toEpochMilli());
                         for (int size : new int[] {60, 3600}) {
+                            if (size == 60 && at.isBefore(keptFrom)) {
+                                continue; // pruned below anyway: a first pass over a long history wrote and
+                                          // deleted a row per minute of it (half a million for a year)
+                            }
                             long[] s = sums.computeIfAbsent(new Key(size, bucket(at, size), state),
                                     k -> new long[2 + LATENCY_COLUMNS.length]);
                             s[0]++;

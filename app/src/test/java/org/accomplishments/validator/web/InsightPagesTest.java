@@ -88,6 +88,11 @@ class InsightPagesTest extends WebScenario {
         // Kept from the history: each trophy was found without an accomplishment, then read, then judged.
         assertEquals(LedgerGroupedCounts.byAccomplishment(dataSource), accomplishmentCounts.counts().byAccomplishment());
         assertFalse(counts.contains("counts-incomplete"), counts);
+        assertFalse(counts.contains("counts-next"), "one page holds both accomplishments: " + counts);
+        String oneCollection = vic.page("/counts?collection=scn");
+        assertTrue(oneCollection.contains("scn/first") && oneCollection.contains("id=\"counts-all\""), oneCollection);
+        assertFalse(vic.page("/counts?collection=nothing-here").contains("scn/first"));
+        assertFalse(vic.page("/counts?after=scn/first").contains("scn/first</a>"), "the page after it");
 
         WebSession ivy = loggedIn("ivy", PASSWORD);
         HttpResponse<String> issued = ivy.post("/issue", Map.of("share", alice.id(), "accomplishment", "scn/award",
