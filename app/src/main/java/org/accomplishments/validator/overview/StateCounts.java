@@ -26,11 +26,6 @@ public class StateCounts {
     /** Events after the rollup's mark a read adds at most; beyond, the counts are those as of the last one read. */
     static final int MAX_TAIL = 1_000;
 
-    /** The state before each event in a range: its trophy's previous change, one step down trophy_event_trophy. */
-    private static final String MOVES = "SELECT e.id, (SELECT p.state FROM trophy_event p WHERE p.trophy_id = e.trophy_id "
-            + "AND p.id < e.id AND p.kind <> 'script' ORDER BY p.id DESC LIMIT 1), e.state FROM trophy_event e "
-            + "WHERE e.id > ? AND e.id <= ? AND e.kind <> 'script' ORDER BY e.id LIMIT ?";
-
     private final DataSource pool;
 
     public StateCounts(DataSource dataSource) {
@@ -67,7 +62,7 @@ public class StateCounts {
                     }
                 }
             }
-            long[] tail = addMoves(c, mark, Long.MAX_VALUE, MAX_TAIL, counts);
+            long[] tail = StateMoves.read(c, mark, Long.MAX_VALUE, MAX_TAIL, false, move -> tally(counts, move));
             Map<String, Long> out = new LinkedHashMap<>();
             counts.forEach((state, n) -> out.put(state.toLowerCase(Locale.ROOT), n));
             return new Counts(out, tail[0] > 0 ? tail[1] : mark, tail[0] < MAX_TAIL,
@@ -75,13 +70,19 @@ public class StateCounts {
         }
     }
 
+    /** Adds one move to counts by state. */
+    static void tally(Map<String, Long> counts, StateMoves.Move move) {
+        if (move.fromState() != null) {
+            counts.merge(move.fromState(), -1L, Long::sum);
+        }
+        counts.merge(move.state(), 1L, Long::sum);
+    }
+
     /**
-     * Rolls the events in ({@code from}, {@code to}] into {@code trophy_state_count}, in the caller's transaction
-     * (the rollup's, which holds {@code verdict_rollup_state}'s row: one node at a time). Returns events read.
+     * Adds the moves tallied up to event {@code to} into {@code trophy_state_count}, in the caller's transaction (the
+     * rollup's, which holds {@code verdict_rollup_state}'s row: one node at a time).
      */
-    static long rollUp(Connection c, long from, long to) throws SQLException {
-        Map<String, Long> moves = new LinkedHashMap<>();
-        long read = addMoves(c, from, to, Integer.MAX_VALUE, moves)[0];
+    static void rollUp(Connection c, Map<String, Long> moves, long to) throws SQLException {
         for (Map.Entry<String, Long> e : moves.entrySet()) {
             if (e.getValue() == 0) {
                 continue;
@@ -105,30 +106,5 @@ public class StateCounts {
             mark.setLong(1, to);
             mark.executeUpdate();
         }
-        return read;
-    }
-
-    /** Adds the moves of up to {@code limit} events in ({@code from}, {@code to}]; {events read, last id read}. */
-    private static long[] addMoves(Connection c, long from, long to, int limit, Map<String, Long> counts)
-            throws SQLException {
-        long read = 0;
-        long last = from;
-        try (PreparedStatement q = c.prepareStatement(MOVES)) {
-            q.setLong(1, from);
-            q.setLong(2, to);
-            q.setInt(3, limit);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    read++;
-                    last = rs.getLong(1);
-                    String before = rs.getString(2);
-                    if (before != null) {
-                        counts.merge(before, -1L, Long::sum);
-                    }
-                    counts.merge(rs.getString(3), 1L, Long::sum);
-                }
-            }
-        }
-        return new long[] {read, last};
     }
 }

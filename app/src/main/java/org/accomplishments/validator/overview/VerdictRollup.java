@@ -25,7 +25,8 @@ import java.util.Map;
  * and the ledger's write path carries no counter. Each run reads events by primary key from where the previous one
  * stopped, in chunks, each chunk one transaction that also moves the mark: a crash counts nothing twice.
  *
- * <p>The same chunk moves the counts by state ({@link StateCounts}) as far as it read, in the same transaction.
+ * <p>The same chunk moves the counts by state ({@link StateCounts}) and by accomplishment ({@link
+ * AccomplishmentCounts}) as far as it read, in the same transaction.
  *
  * <p>An event is counted when it moves a trophy to a verdict or to waiting ({@code kind <> 'script'}: attempts are
  * recorded with the state they ran in). A trophy validated again counts again in the hour of its new verdict:
@@ -94,16 +95,19 @@ public class VerdictRollup {
         long from;
         long head;
         long counted;
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT rolled_up_to, head, counted_to FROM verdict_rollup_state WHERE id = 1");
+        long accomplishmentsCounted;
+        try (PreparedStatement q = c.prepareStatement("SELECT rolled_up_to, head, counted_to, "
+                + "accomplishments_counted_to FROM verdict_rollup_state WHERE id = 1");
              ResultSet rs = q.executeQuery()) {
             rs.next();
             from = rs.getLong(1);
             head = rs.getLong(2);
             counted = rs.getLong(3);
+            accomplishmentsCounted = rs.getLong(4);
         }
         long to = Math.min(head, from + CHUNK);
         Map<Key, long[]> sums = new HashMap<>();
+        Instant keptFrom = bucket(now.minus(KEEP_MINUTES), 60);
         long read = 0;
         if (to > from) {
             try (PreparedStatement q = c.prepareStatement("SELECT e.at, e.state, e.kind, t.first_seen_at "
@@ -120,6 +124,10 @@ public class VerdictRollup {
                         long latency = seen == null || !(state.equals("SIGNED") || state.equals("REJECTED")) ? -1
                                 : Math.max(0, at.toEpochMilli() - seen.toInstant().toEpochMilli());
                         for (int size : new int[] {60, 3600}) {
+                            if (size == 60 && at.isBefore(keptFrom)) {
+                                continue; // pruned below anyway: a first pass over a long history wrote and
+                                          // deleted a row per minute of it (half a million for a year)
+                            }
                             long[] s = sums.computeIfAbsent(new Key(size, bucket(at, size), state),
                                     k -> new long[2 + LATENCY_COLUMNS.length]);
                             s[0]++;
@@ -134,9 +142,7 @@ public class VerdictRollup {
             for (Map.Entry<Key, long[]> e : sums.entrySet()) {
                 add(c, e.getKey(), e.getValue());
             }
-            if (to > counted) {
-                StateCounts.rollUp(c, Math.max(from, counted), to);
-            }
+            countMoves(c, Math.max(from, counted), Math.max(from, accomplishmentsCounted), to);
         }
         boolean more = head > to;
         long newHead = head;
@@ -160,6 +166,34 @@ public class VerdictRollup {
             mark.executeUpdate();
         }
         return new long[] {read, more ? 1 : 0};
+    }
+
+    /**
+     * Moves the kept counts by state and by accomplishment from their marks to {@code to}, reading the moves once for
+     * both (their marks differ only after an upgrade, or when a node of the previous version rolled up meanwhile).
+     */
+    private static void countMoves(Connection c, long statesFrom, long accomplishmentsFrom, long to)
+            throws SQLException {
+        if (to <= Math.min(statesFrom, accomplishmentsFrom)) {
+            return;
+        }
+        Map<String, Long> byState = new HashMap<>();
+        Map<AccomplishmentCounts.Key, Long> byAccomplishment = new HashMap<>();
+        StateMoves.read(c, Math.min(statesFrom, accomplishmentsFrom), to, Integer.MAX_VALUE, to > accomplishmentsFrom,
+                move -> {
+                    if (move.event() > statesFrom) {
+                        StateCounts.tally(byState, move);
+                    }
+                    if (move.event() > accomplishmentsFrom) {
+                        AccomplishmentCounts.tally(byAccomplishment, move);
+                    }
+                });
+        if (to > statesFrom) {
+            StateCounts.rollUp(c, byState, to);
+        }
+        if (to > accomplishmentsFrom) {
+            AccomplishmentCounts.rollUp(c, byAccomplishment, to);
+        }
     }
 
     private static void add(Connection c, Key key, long[] s) throws SQLException {

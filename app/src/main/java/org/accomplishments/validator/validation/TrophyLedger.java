@@ -49,9 +49,12 @@ public class TrophyLedger {
             + "not_yet_count = ?, error_count = ?, dependency_waits = ?, next_attempt_at = ?, reason = ?, detail = ?, "
             + "waiting_for = ?, signed_by = ?, updated_at = ?, verdict_at = ?, lease_owner = ?, lease_until = ? "
             + "WHERE id = ? AND lease_owner = ?";
-    /** Every history row of the ledger is inserted here ({@link #insertEvent}): a new column goes in this one place. */
+    /** A script run's history row ({@link #insertEvent}); a state change's is {@link #RECORD_CHANGE}. */
     private static final String INSERT_EVENT = "INSERT INTO trophy_event (trophy_id, at, kind, state, exit_code, "
-            + "duration_ms, detail, stdout_tail, stderr_tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "duration_ms, detail, stdout_tail, stderr_tail, accomplishment_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** A state change's history row, its accomplishment as the trophy row has it now, in this transaction (V11). */
+    private static final String RECORD_CHANGE = "INSERT INTO trophy_event (trophy_id, at, kind, state, detail, "
+            + "accomplishment_id) SELECT id, ?, ?, ?, ?, accomplishment_id FROM trophy WHERE id = ?";
 
     private final TrophyRepository trophies;
     private final TrophyEventRepository events;
@@ -315,7 +318,7 @@ public class TrophyLedger {
     public TrophyEventRow attemptOf(TrophyRow row, String detail, Integer exitCode, long durationMs,
                                     String stdoutTail, String stderrTail) {
         return new TrophyEventRow(null, row.id(), clock.instant(), "script", row.state(), exitCode, durationMs,
-                clip(detail, 2000), clip(stdoutTail, 70_000), clip(stderrTail, 70_000));
+                clip(detail, 2000), clip(stdoutTail, 70_000), clip(stderrTail, 70_000), null);
     }
 
     /** Records a script run on its own, when the change it led to could not be made (the lease was lost). */
@@ -361,9 +364,22 @@ public class TrophyLedger {
         return counts;
     }
 
+    /**
+     * A state change's history row, with the accomplishment read from the trophy row this transaction just changed:
+     * not from the caller's copy, which the scanner may hold from before a worker first read the file.
+     */
     private void event(long trophyId, TrophyState state, String kind, String detail) {
-        insertEvent(new TrophyEventRow(null, trophyId, clock.instant(), kind, state.name(), null, null,
-                clip(detail, 2000), null, null));
+        try (PreparedStatement q = connection().prepareStatement(RECORD_CHANGE)) {
+            q.setTimestamp(1, timestamp(clock.instant()));
+            q.setString(2, kind);
+            q.setString(3, state.name());
+            q.setString(4, clip(detail, 2000));
+            q.setLong(5, trophyId);
+            q.executeUpdate();
+        } catch (SQLException x) {
+            throw new DataAccessException("recording the history of trophy " + trophyId + " failed: "
+                    + x.getMessage(), x);
+        }
     }
 
     /** The connection of the transaction the caller runs in (every caller is {@code @Transactional}). */
@@ -416,6 +432,7 @@ public class TrophyLedger {
             q.setString(7, e.detail());
             q.setString(8, e.stdoutTail());
             q.setString(9, e.stderrTail());
+            q.setString(10, e.accomplishmentId());
             q.executeUpdate();
         } catch (SQLException x) {
             throw new DataAccessException("recording the history of trophy " + e.trophyId() + " failed: "

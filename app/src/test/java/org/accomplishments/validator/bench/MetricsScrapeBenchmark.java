@@ -142,7 +142,8 @@ class MetricsScrapeBenchmark {
             }
             // The history a ledger has (every state change is an event): the counts by state are kept from it.
             try (PreparedStatement events = c.prepareStatement("INSERT INTO trophy_event (trophy_id, at, kind, state, "
-                    + "detail) SELECT id, updated_at, 'verdict', state, 'benchmark' FROM trophy WHERE id > ? AND id <= ?")) {
+                    + "detail, accomplishment_id) SELECT id, updated_at, 'verdict', state, 'benchmark', accomplishment_id "
+                    + "FROM trophy WHERE id > ? AND id <= ?")) {
                 for (long from = 0; from < TROPHIES; from += 50_000) {
                     events.setLong(1, from);
                     events.setLong(2, from + 50_000);

@@ -7,6 +7,8 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import org.accomplishments.validator.overview.AccomplishmentCounts;
+import org.accomplishments.validator.overview.LedgerGroupedCounts;
 import org.accomplishments.validator.overview.StateCounts;
 import org.accomplishments.validator.overview.VerdictRollup;
 import org.accomplishments.validator.validation.TrophyEventRow;
@@ -158,6 +160,10 @@ class PostgresLedgerTest extends PostgresScenario {
         context.getBean(VerdictRollup.class).rollUp();
         await(() -> java.util.Optional.of(counts.now().byState()).filter(c -> c.equals(ledger.countsByState())),
                 Duration.ofSeconds(20), "the rolled-up counts agree with the ledger's " + ledger.countsByState());
+        // And by accomplishment (V11): found without one, then read, then judged, then superseded.
+        javax.sql.DataSource dataSource = context.getBean(javax.sql.DataSource.class);
+        assertEquals(LedgerGroupedCounts.byAccomplishment(dataSource),
+                context.getBean(AccomplishmentCounts.class).counts().byAccomplishment());
     }
 
     @SuppressWarnings("unchecked")

@@ -2,10 +2,13 @@ package org.accomplishments.validator.web;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import org.accomplishments.validator.overview.AccomplishmentCounts;
+import org.accomplishments.validator.overview.LedgerGroupedCounts;
 import org.accomplishments.validator.overview.VerdictRollup;
 import org.accomplishments.validator.validation.TrophyState;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InsightPagesTest extends WebScenario {
     @Inject
     VerdictRollup rollup;
+    @Inject
+    AccomplishmentCounts accomplishmentCounts;
+    @Inject
+    DataSource dataSource;
 
     @Test
     void aViewerSeesVerdictsOverTimeFiltersTheListsAndExportsThem() throws Exception {
@@ -78,6 +85,14 @@ class InsightPagesTest extends WebScenario {
         assertEquals(404, vic.get("/share?id=nobody").statusCode());
         String counts = vic.page("/counts");
         assertTrue(counts.contains("scn/first") && counts.contains("id=\"collection-counts\""), counts);
+        // Kept from the history: each trophy was found without an accomplishment, then read, then judged.
+        assertEquals(LedgerGroupedCounts.byAccomplishment(dataSource), accomplishmentCounts.counts().byAccomplishment());
+        assertFalse(counts.contains("counts-incomplete"), counts);
+        assertFalse(counts.contains("counts-next"), "one page holds both accomplishments: " + counts);
+        String oneCollection = vic.page("/counts?collection=scn");
+        assertTrue(oneCollection.contains("scn/first") && oneCollection.contains("id=\"counts-all\""), oneCollection);
+        assertFalse(vic.page("/counts?collection=nothing-here").contains("scn/first"));
+        assertFalse(vic.page("/counts?after=scn/first").contains("scn/first</a>"), "the page after it");
 
         WebSession ivy = loggedIn("ivy", PASSWORD);
         HttpResponse<String> issued = ivy.post("/issue", Map.of("share", alice.id(), "accomplishment", "scn/award",

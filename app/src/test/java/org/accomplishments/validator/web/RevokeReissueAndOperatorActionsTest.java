@@ -4,12 +4,15 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.accomplishments.validator.issuing.HumanIssuedTrophies;
 import org.accomplishments.validator.issuing.IssuedTrophyRow;
+import org.accomplishments.validator.overview.AccomplishmentCounts;
+import org.accomplishments.validator.overview.LedgerGroupedCounts;
 import org.accomplishments.validator.overview.StateCounts;
 import org.accomplishments.validator.overview.VerdictRollup;
 import org.accomplishments.validator.validation.TrophyRow;
 import org.accomplishments.validator.validation.TrophyState;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,10 @@ class RevokeReissueAndOperatorActionsTest extends WebScenario {
     HumanIssuedTrophies issued;
     @Inject
     StateCounts stateCounts;
+    @Inject
+    AccomplishmentCounts accomplishmentCounts;
+    @Inject
+    DataSource dataSource;
     @Inject
     VerdictRollup rollup;
 
@@ -107,13 +114,17 @@ class RevokeReissueAndOperatorActionsTest extends WebScenario {
     }
 
     /**
-     * The counts by state the dashboard, /api/status and /prometheus show (kept from the history, V10) are the
-     * ledger's own GROUP BY: issued, revoked, awarded again, rescanned, revalidated. Both are read again until they
-     * agree, as the pipeline may move a trophy between the two reads.
+     * The counts by state the dashboard, /api/status and /prometheus show (kept from the history, V10), and those by
+     * accomplishment of /counts (V11), are the ledger's own GROUP BY: issued, revoked, awarded again, rescanned,
+     * revalidated. Both are read again until they agree, as the pipeline may move a trophy between the two reads.
      */
     private void assertCountsAreTheLedgers() {
         await(() -> Optional.of(stateCounts.now().byState()).filter(kept -> kept.equals(ledger.countsByState())),
                 Duration.ofSeconds(20), "the kept counts agree with the ledger's " + ledger.countsByState());
+        await(() -> Optional.of(accomplishmentCounts.counts().byAccomplishment())
+                        .filter(kept -> kept.equals(LedgerGroupedCounts.byAccomplishment(dataSource))),
+                Duration.ofSeconds(20), "the kept counts by accomplishment agree with the ledger's "
+                        + LedgerGroupedCounts.byAccomplishment(dataSource));
     }
 
     @Test
