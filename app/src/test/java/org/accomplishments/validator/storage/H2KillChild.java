@@ -26,8 +26,8 @@ import org.flywaydb.core.Flyway;
 /**
  * The child JVM of {@link H2KillLoop}: opens an H2 file as the service does (its JDBC URL, our Flyway migrations),
  * checks that every index of {@code trophy} and {@code trophy_event} agrees with its table, runs the service's
- * startup UPDATEs (in check mode also a rolled-back change and delete of every row), prints {@code READY} and then writes the ledger's transaction shapes from several threads until the
- * parent kills it with SIGKILL.
+ * startup UPDATEs (in check mode also a rolled-back change and delete of every row), prints {@code READY} and then
+ * writes the ledger's transaction shapes from several threads until the parent kills it with SIGKILL.
  *
  * <p>Arguments: {@code <db dir> <shape> <url suffix> <seed>}; shape {@code one} (1 trophy + 1 event per transaction,
  * as discovery does today), {@code batch} (200 of those per transaction, the shape of the batched discoveries),
@@ -186,9 +186,11 @@ public final class H2KillChild {
         try {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                s.executeUpdate("UPDATE trophy SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
+                s.executeUpdate(
+                        "UPDATE trophy SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
                 try (PreparedStatement ps = c.prepareStatement("UPDATE trophy SET next_attempt_at = ? WHERE state IN "
-                        + "('SIGNING', 'REJECTING') OR (lease_owner IS NOT NULL AND state IN ('PENDING', 'WAITING'))")) {
+                        + "('SIGNING', 'REJECTING') OR (lease_owner IS NOT NULL "
+                        + "AND state IN ('PENDING', 'WAITING'))")) {
                     ps.setTimestamp(1, now);
                     ps.executeUpdate();
                 }

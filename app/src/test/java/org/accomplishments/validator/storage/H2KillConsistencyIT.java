@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with its table and the service's startup UPDATEs do not throw (docs/benchmarks.md "H2 and kill -9"). A fixed number
  * of kills bounds the time; it guards an H2 upgrade or a larger transaction, it does not prove a rare failure absent.
  *
- * <p>H2 2.3.232, 2.4.240 and 2.5.252 all fail it now and then (about 1 kill in 25 of the mixed shape on 2.3.232), so it
- * runs only when asked, before an H2 upgrade or a change of transaction shape: {@code -Dit.h2kill=true}. Sizes:
- * {@code -Dit.h2kill.kills=6} per shape.
+ * <p>H2 2.3.232, 2.4.240 and 2.5.252 all fail it now and then (on 2.3.232 after 1 kill in 8 to 1 in 25, by
+ * shape), so it runs only when asked, before an H2 upgrade or a change of transaction shape:
+ * {@code -Dit.h2kill=true}. Sizes: {@code -Dit.h2kill.kills=6} per shape.
  */
 @EnabledIfSystemProperty(named = "it.h2kill", matches = "true")
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
