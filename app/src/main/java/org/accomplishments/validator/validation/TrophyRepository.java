@@ -80,9 +80,6 @@ public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
     @Query("UPDATE trophy SET lease_until = :until, next_attempt_at = :until WHERE id = :id AND lease_owner = :token")
     long extendLease(long id, String token, Instant until);
 
-    // A worker's change, applied only while it still holds the lease it claimed the row with: plain JDBC in
-    // TrophyLedger (the hot path of every state change).
-
     /** The scanner's way to close a row (superseded, vanished): any worker's lease on it is void from now on. */
     @Query("UPDATE trophy SET state = :state, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, "
             + "updated_at = :now WHERE id = :id AND state NOT IN ('SUPERSEDED', 'VANISHED')")
@@ -105,7 +102,7 @@ public interface TrophyRepository extends CrudRepository<TrophyRow, Long> {
 
     /**
      * Every lease, at the start of a single node. Only the states a worker holds a row in carry one (TrophyRow.moveTo,
-     * close): naming them walks the open work on trophy_state_id instead of every row (H2 has no index range for
+     * close): naming them walks the open work on trophy_due instead of every row (H2 has no index range for
      * {@code IS NOT NULL}: 40 s at start with 1,000,000 trophies under load, DashboardBenchmark's profile).
      */
     @Query("UPDATE trophy SET lease_owner = NULL, lease_until = NULL "
